@@ -1,0 +1,113 @@
+// The single source of truth for every answer: its validation, its default, its flag and its prompt.
+// Flags, prompts and prod-kit.yaml all parse through `answersSchema`, so no value reaches a file
+// without passing these rules (they also make shell/YAML/nginx injection impossible by construction).
+import { z } from "zod";
+
+export const PLATFORMS = ["render", "railway", "vps", "easypanel"] as const;
+export const STACKS = ["django-celery", "django-channels", "fastapi-chatwoot"] as const;
+export const PACKAGE_MANAGERS = ["pip", "poetry", "uv"] as const;
+export type PlatformId = (typeof PLATFORMS)[number];
+export type StackId = (typeof STACKS)[number];
+export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
+
+const dottedPath = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const appObject = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$/;
+const hostname = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export const answersSchema = z.object({
+  platform: z.enum(PLATFORMS, { error: `must be one of ${PLATFORMS.join(", ")}` }),
+  stack: z.enum(STACKS, { error: `must be one of ${STACKS.join(", ")}` }),
+  name: z
+    .string({ error: "must be a string" })
+    .regex(
+      /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/,
+      "must be 2-40 characters: lowercase letters, digits and dashes, starting with a letter (it names services, the database and containers)",
+    ),
+  domain: z
+    .string({ error: "must be a string" })
+    .transform((s) => s.toLowerCase())
+    .pipe(z.string().regex(hostname, "must be a bare hostname such as app.example.com (no scheme, port, path or spaces)")),
+  email: z
+    .string({ error: "must be a string" })
+    .regex(/^[A-Za-z0-9._%+-]{1,64}@([A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,63}$/, "must be a plain email address such as ops@example.com"),
+  python: z
+    .string({ error: "must be a string" })
+    .regex(/^3\.(1[0-4])(\.\d{1,2})?$/, "must be a Python version from 3.10 to 3.14, e.g. 3.12 or 3.12.7"),
+  port: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1024, "must be between 1024 and 65535 (the app runs as a non-root user)")
+    .max(65535, "must be between 1024 and 65535"),
+  healthPath: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~/-]{0,100}$/, "must be a URL path such as /healthz (letters, digits, . _ ~ - /)"),
+  packageManager: z.enum(PACKAGE_MANAGERS, { error: `must be one of ${PACKAGE_MANAGERS.join(", ")}` }),
+  settingsModule: z.string().regex(dottedPath, "must be a dotted Python module path such as shop.settings").optional(),
+  wsgiApp: z.string().regex(appObject, "must be module:attribute, e.g. shop.wsgi:application").optional(),
+  asgiApp: z.string().regex(appObject, "must be module:attribute, e.g. config.asgi:application").optional(),
+  celeryApp: z.string().regex(dottedPath, "must be the dotted module of the Celery app, e.g. shop").optional(),
+  fastapiApp: z.string().regex(appObject, "must be module:attribute, e.g. bot.api:api").optional(),
+  channelsWorkers: z
+    .array(z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, "channel names are letters, digits, _ . -"))
+    .max(10)
+    .default([]),
+  maxBodySize: z
+    .string()
+    .regex(/^[1-9][0-9]{0,3}[km]$/, "must be a size such as 10m or 512k")
+    .default("10m"),
+  backupRetentionDays: z.coerce.number().int().min(1).max(3650).default(14),
+  backupKeep: z.coerce.number().int().min(1).max(1000).default(30),
+  gitRepo: z
+    .string()
+    .regex(/^(https:\/\/[A-Za-z0-9.-]+\/|git@[A-Za-z0-9.-]+:)[A-Za-z0-9._\/-]+$/, "must be an https:// or git@ repository URL")
+    .default("https://github.com/your-org/your-repo.git"),
+  gitBranch: z
+    .string()
+    .regex(/^[A-Za-z0-9._\/-]{1,100}$/, "must be a branch name (letters, digits, . _ / -)")
+    .default("main"),
+  postgresVersion: z.enum(["14", "15", "16", "17"], { error: "must be 14, 15, 16 or 17" }).default("17"),
+});
+
+export type Answers = z.infer<typeof answersSchema>;
+export type AnswersInput = z.input<typeof answersSchema>;
+
+/** Options the user can pass on the command line, with their prompt text. */
+export const COMMON_QUESTIONS = {
+  platform: { flag: "--platform", message: "Where will it run?", choices: PLATFORMS },
+  stack: { flag: "--stack", message: "Which stack is the app?", choices: STACKS },
+  name: { flag: "--name", message: "Service name (lowercase, dashes)" },
+  domain: { flag: "--domain", message: "Public domain (e.g. app.example.com)" },
+  email: { flag: "--email", message: "Email for Let's Encrypt and alerts" },
+  python: { flag: "--python", message: "Python version" },
+} as const;
+export type QuestionKey = keyof typeof COMMON_QUESTIONS;
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+export class AnswersError extends Error {
+  constructor(readonly issues: Issue[]) {
+    super(issues.map((i) => `${i.path}: ${i.message}`).join("\n"));
+  }
+}
+
+/** Parses raw answers; on failure throws AnswersError with one line per bad key. */
+export function parseAnswers(raw: Record<string, unknown>): Answers {
+  const result = answersSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new AnswersError(
+    result.error.issues.map((i) => ({
+      path: i.path.join(".") || "(answers)",
+      message: i.code === "invalid_type" && i.input === undefined ? "is required" : i.message,
+    })),
+  );
+}
+
+/** Validates one field on its own (used by prompts to reject a bad value before moving on). */
+export function checkField(key: keyof Answers, value: unknown): string | undefined {
+  const field = answersSchema.shape[key];
+  const result = field.safeParse(value);
+  return result.success ? undefined : result.error.issues[0]?.message;
+}

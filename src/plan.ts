@@ -1,0 +1,93 @@
+// The platform-neutral description of a deployment. Stacks build it from the answers; platforms
+// render it. Nothing platform-specific belongs here, and nothing stack-specific belongs in platforms.
+import type { Answers, PackageManager, StackId } from "./answers.js";
+
+export type ProcessKind = "web" | "worker" | "scheduler" | "release";
+
+export interface Process {
+  /** Service name suffix: web, worker, beat, release, channels. */
+  name: string;
+  kind: ProcessKind;
+  /** argv; every element is validated input or a constant, so joining with spaces is shell-safe. */
+  command: string[];
+  /** A scheduler must never run twice (duplicate jobs); platforms pin it to one instance. */
+  singleton: boolean;
+  description: string;
+}
+
+export type Datastore = "postgres" | "redis";
+
+export type EnvSource =
+  | { kind: "generated" }
+  | { kind: "user"; example: string }
+  | { kind: "datastore"; store: Datastore }
+  | { kind: "value"; value: string };
+
+export interface EnvVar {
+  name: string;
+  description: string;
+  secret: boolean;
+  source: EnvSource;
+  /** Which processes need it; all when omitted. */
+  only?: ProcessKind[];
+}
+
+export interface DjangoPlan {
+  /** The user's settings module, e.g. shop.settings. */
+  baseSettings: string;
+  /** The generated production settings module, e.g. shop.settings_production. */
+  productionSettings: string;
+  /** File path of the generated production settings module. */
+  productionSettingsPath: string;
+  /** Module of the generated health-check middleware. */
+  healthMiddleware: string;
+  healthMiddlewarePath: string;
+  celery: boolean;
+  channels: boolean;
+  djangoCeleryBeat: boolean;
+}
+
+export interface Plan {
+  stack: StackId;
+  framework: "django" | "fastapi";
+  name: string;
+  /** name with dashes turned into underscores (database and user names). */
+  dbName: string;
+  domain: string;
+  email: string;
+  port: number;
+  healthPath: string;
+  python: { version: string; image: string };
+  dependencies: {
+    manager: PackageManager;
+    lockfile: boolean;
+    /** Pinned requirements the kit needs that the app's own dependency file lacks. */
+    extra: string[];
+  };
+  /** ASGI (websocket-capable) or WSGI web server. */
+  server: { app: string; asgi: boolean };
+  processes: Process[];
+  datastores: Datastore[];
+  env: EnvVar[];
+  routes: {
+    /** URL prefix of collected static files, served by WhiteNoise (and cached by nginx). */
+    static?: string;
+    websockets: string[];
+    /** The Chatwoot webhook path, for the runbook. */
+    webhook?: string;
+  };
+  django?: DjangoPlan;
+  answers: Answers;
+}
+
+export const commandLine = (argv: string[]): string => argv.join(" ");
+
+export function processesOf(plan: Plan, kind: ProcessKind): Process[] {
+  return plan.processes.filter((p) => p.kind === kind);
+}
+
+export function webProcess(plan: Plan): Process {
+  const web = plan.processes.find((p) => p.kind === "web");
+  if (!web) throw new Error("a plan always has a web process");
+  return web;
+}

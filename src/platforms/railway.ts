@@ -1,0 +1,53 @@
+// Railway: config as code, one file per service (railway.json for web, railway/<name>.json for each
+// further process), all built from the repo's Dockerfile. Variables live in Railway, not in files.
+import type { Plan, Process } from "../plan.js";
+import { commandLine } from "../plan.js";
+import { jsonFile } from "../files/structured.js";
+import { forwardedAllowIps, type PlatformModule } from "./platform.js";
+
+const SCHEMA = "https://railway.com/railway.schema.json";
+
+export function railwayConfigPath(p: Process): string {
+  return p.kind === "web" ? "railway.json" : `railway/${p.name}.json`;
+}
+
+function config(plan: Plan, p: Process): Record<string, unknown> {
+  const release = plan.processes.find((x) => x.kind === "release");
+  const deploy: Record<string, unknown> = {};
+  if (p.kind === "web") {
+    // The web process is the image's CMD; migrations run once, before the new deployment starts.
+    if (release) deploy.preDeployCommand = [commandLine(release.command)];
+    deploy.healthcheckPath = plan.healthPath;
+    deploy.healthcheckTimeout = 120;
+  } else {
+    deploy.startCommand = commandLine(p.command);
+  }
+  if (p.singleton) {
+    // One replica, and the old deployment stops before the new one starts: never two schedulers.
+    deploy.numReplicas = 1;
+    deploy.overlapSeconds = 0;
+  }
+  deploy.restartPolicyType = "ON_FAILURE";
+  deploy.restartPolicyMaxRetries = 10;
+  return {
+    $schema: SCHEMA,
+    build: { builder: "DOCKERFILE", dockerfilePath: "Dockerfile" },
+    deploy,
+  };
+}
+
+export const railway: PlatformModule = {
+  id: "railway",
+  title: "Railway",
+  envHint:
+    "On Railway set them as service variables (shared variables for the common ones); DATABASE_URL=${{Postgres.DATABASE_URL}} and REDIS_URL=${{Redis.REDIS_URL}} are references.",
+  env: () => [forwardedAllowIps("*", "on Railway only Railway's proxy reaches the service's port.")],
+  datastoreExample: (store) => (store === "postgres" ? "${{Postgres.DATABASE_URL}}" : "${{Redis.REDIS_URL}}"),
+  oneOff: (command) => `\`railway ssh --service web -- ${command}\` (or \`railway run ${command}\` from your machine, with the production variables)`,
+  logs: (process) => `\`railway logs --service ${process}\``,
+  backupNote:
+    "Railway can snapshot the Postgres volume on a schedule (daily, weekly, monthly; Postgres service → Backups); the scripts here add dumps you own and can restore anywhere.",
+  render(plan) {
+    return plan.processes.filter((p) => p.kind !== "release").map((p) => jsonFile(railwayConfigPath(p), config(plan, p)));
+  },
+};

@@ -1,0 +1,174 @@
+// VPS: docker compose with the app's processes, PostgreSQL, Redis, nginx (TLS, headers, WebSockets)
+// and certbot, plus deploy and first-certificate scripts. Only nginx publishes ports.
+import type { Plan, Process } from "../plan.js";
+import { yamlFile } from "../files/structured.js";
+import { file, type GeneratedFile } from "../files/generated-file.js";
+import { render as renderTemplate } from "../templates.js";
+import { forwardedAllowIps, type PlatformModule } from "./platform.js";
+
+/** A fixed subnet, so the app can trust proxy headers from nginx's address alone. */
+export const NETWORK_SUBNET = "172.30.86.0/24";
+export const NGINX_IP = "172.30.86.10";
+const NGINX_IMAGE = "nginx:1.27-alpine";
+const CERTBOT_IMAGE = "certbot/certbot:v3.0.1";
+const REDIS_IMAGE = "redis:7.4-alpine";
+const LOGGING = { driver: "json-file", options: { "max-size": "10m", "max-file": "5" } };
+
+function appService(plan: Plan, p: Process): Record<string, unknown> {
+  const service: Record<string, unknown> = {
+    image: `\${APP_IMAGE:-${plan.name}-app:latest}`,
+  };
+  if (p.kind === "web") service.build = { context: ".", dockerfile: "Dockerfile" };
+  else service.command = p.command;
+  // A scheduler gets a fixed container name: compose then refuses to scale it past one.
+  if (p.singleton && p.kind !== "release") service.container_name = `${plan.name}-${p.name}`;
+  // init: true puts tini at PID 1 so SIGTERM reaches the server and zombies are reaped.
+  service.init = true;
+  service.restart = p.kind === "release" ? "no" : "unless-stopped";
+  service.env_file = [".env.production"];
+  const environment: Record<string, string> = {};
+  if (plan.datastores.includes("postgres"))
+    environment.DATABASE_URL = `postgres://${plan.dbName}:\${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env.production}@db:5432/${plan.dbName}`;
+  if (plan.datastores.includes("redis"))
+    environment.REDIS_URL = "redis://:${REDIS_PASSWORD:?set REDIS_PASSWORD in .env.production}@redis:6379/0";
+  if (p.kind === "web") environment.FORWARDED_ALLOW_IPS = NGINX_IP;
+  else environment.PROCESS_TYPE = p.name;
+  service.environment = environment;
+  const dependsOn: Record<string, { condition: string }> = {};
+  if (plan.datastores.includes("postgres")) dependsOn.db = { condition: "service_healthy" };
+  if (plan.datastores.includes("redis")) dependsOn.redis = { condition: "service_healthy" };
+  const release = plan.processes.find((x) => x.kind === "release");
+  // The new code starts only after its migrations ran once; a failed migration keeps the old web up.
+  if (release && p.kind !== "release") dependsOn[release.name] = { condition: "service_completed_successfully" };
+  service.depends_on = dependsOn;
+  if (p.kind === "web") {
+    service.expose = [String(plan.port)];
+    if (plan.framework === "django") service.volumes = ["media:/app/media"];
+  }
+  service.networks = ["backend"];
+  service.logging = LOGGING;
+  return service;
+}
+
+export function composeDocument(plan: Plan): Record<string, unknown> {
+  const services: Record<string, unknown> = {};
+  for (const p of plan.processes) services[p.name] = appService(plan, p);
+  const web = plan.processes.find((p) => p.kind === "web")!;
+  services.db = {
+    image: `postgres:${plan.answers.postgresVersion}`,
+    restart: "unless-stopped",
+    environment: {
+      POSTGRES_DB: plan.dbName,
+      POSTGRES_USER: plan.dbName,
+      POSTGRES_PASSWORD: "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env.production}",
+    },
+    volumes: ["pgdata:/var/lib/postgresql/data"],
+    healthcheck: {
+      test: ["CMD-SHELL", `pg_isready --username=${plan.dbName} --dbname=${plan.dbName}`],
+      interval: "10s",
+      timeout: "5s",
+      retries: 5,
+      start_period: "30s",
+    },
+    shm_size: "256mb",
+    networks: ["backend"],
+    logging: LOGGING,
+  };
+  services.redis = {
+    image: REDIS_IMAGE,
+    restart: "unless-stopped",
+    // The password comes from the environment, so it is not in the compose file or the image.
+    command: ["sh", "-c", 'exec redis-server --requirepass "$$REDIS_PASSWORD" --appendonly yes --maxmemory-policy noeviction'],
+    environment: { REDIS_PASSWORD: "${REDIS_PASSWORD:?set REDIS_PASSWORD in .env.production}" },
+    volumes: ["redisdata:/data"],
+    healthcheck: {
+      test: ["CMD-SHELL", 'redis-cli --no-auth-warning -a "$$REDIS_PASSWORD" ping | grep -q PONG'],
+      interval: "10s",
+      timeout: "5s",
+      retries: 5,
+    },
+    networks: ["backend"],
+    logging: LOGGING,
+  };
+  const nginxVolumes = [
+    "./nginx/nginx.conf:/etc/nginx/nginx.conf:ro",
+    "./nginx/snippets:/etc/nginx/snippets:ro",
+    "letsencrypt:/etc/letsencrypt:ro",
+    "certbot-webroot:/var/www/certbot:ro",
+  ];
+  if (plan.framework === "django") nginxVolumes.push("media:/var/www/media:ro");
+  services.nginx = {
+    image: NGINX_IMAGE,
+    restart: "unless-stopped",
+    // Reload every 6 hours so renewed certificates are picked up without a restart.
+    command: ["sh", "-c", "while :; do sleep 6h & wait $$!; nginx -s reload; done & exec nginx -g 'daemon off;'"],
+    ports: ["80:80", "443:443"],
+    volumes: nginxVolumes,
+    depends_on: { [web.name]: { condition: "service_started" } },
+    networks: { backend: { ipv4_address: NGINX_IP } },
+    logging: LOGGING,
+  };
+  services.certbot = {
+    image: CERTBOT_IMAGE,
+    restart: "unless-stopped",
+    entrypoint: ["sh", "-c", "trap exit TERM; while :; do certbot renew --webroot --webroot-path /var/www/certbot --quiet; sleep 12h & wait $$!; done"],
+    volumes: ["letsencrypt:/etc/letsencrypt", "certbot-webroot:/var/www/certbot"],
+    networks: ["backend"],
+    logging: LOGGING,
+  };
+  const volumes: Record<string, null> = { pgdata: null, redisdata: null, letsencrypt: null, "certbot-webroot": null };
+  if (plan.framework === "django") volumes.media = null;
+  return {
+    services,
+    volumes,
+    networks: { backend: { ipam: { config: [{ subnet: NETWORK_SUBNET }] } } },
+  };
+}
+
+export const vps: PlatformModule = {
+  id: "vps",
+  title: "VPS (docker compose + nginx + Let's Encrypt)",
+  envHint:
+    "On the VPS: copy this file to .env.production next to docker-compose.prod.yml, fill it in, chmod 600 it. DATABASE_URL and REDIS_URL are built by the compose file from the passwords below.",
+  env: () => [
+    forwardedAllowIps(NGINX_IP, "the compose file pins nginx to this address and sets it for the web service."),
+    {
+      name: "POSTGRES_PASSWORD",
+      description: "Password of the compose PostgreSQL (letters and digits only: it goes into a URL).",
+      secret: true,
+      source: { kind: "generated" },
+    },
+    {
+      name: "REDIS_PASSWORD",
+      description: "Password of the compose Redis (letters and digits only: it goes into a URL).",
+      secret: true,
+      source: { kind: "generated" },
+    },
+  ],
+  datastoreExample: (store, plan) =>
+    store === "postgres" ? `postgres://${plan.dbName}:POSTGRES_PASSWORD@db:5432/${plan.dbName}` : "redis://:REDIS_PASSWORD@redis:6379/0",
+  oneOff: (command) => `\`docker compose --env-file .env.production -f docker-compose.prod.yml exec web ${command}\``,
+  logs: (process) => `\`docker compose --env-file .env.production -f docker-compose.prod.yml logs --tail 200 -f ${process}\``,
+  backupNote:
+    "A VPS has no backups but the ones you make: schedule scripts/backup-db.sh with cron and copy offsite (BACKUP_RCLONE_REMOTE), and take provider snapshots of the disk.",
+  render(plan) {
+    const ctx = {
+      plan,
+      web: plan.processes.find((p) => p.kind === "web"),
+      compose: "docker compose --env-file .env.production -f docker-compose.prod.yml",
+      nginxIp: NGINX_IP,
+    };
+    const files: GeneratedFile[] = [
+      yamlFile(
+        "docker-compose.prod.yml",
+        composeDocument(plan),
+        `Production stack of ${plan.name} (${plan.stack}), generated by create-prod-kit.\nRun it with scripts/deploy.sh; first certificate with scripts/init-letsencrypt.sh (docs/RUNBOOK.md).\nOverrides belong in docker-compose.override.yml (-f both), not here.`,
+      ),
+      file("nginx/nginx.conf", renderTemplate("vps/nginx/nginx.conf", ctx)),
+      file("nginx/snippets/custom.conf", renderTemplate("vps/nginx/snippets/custom.conf", ctx), { owner: "once" }),
+      file("scripts/deploy.sh", renderTemplate("vps/scripts/deploy.sh", ctx), { mode: 0o755 }),
+      file("scripts/init-letsencrypt.sh", renderTemplate("vps/scripts/init-letsencrypt.sh", ctx), { mode: 0o755 }),
+    ];
+    return files;
+  },
+};

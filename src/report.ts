@@ -1,0 +1,51 @@
+// What the user reads at the end: the file list with statuses, then the next steps.
+import type { Plan } from "./plan.js";
+import type { WriteAction, WriteStatus } from "./writer.js";
+
+const LABEL: Record<WriteStatus, { done: string; dry: string }> = {
+  create: { done: "created", dry: "create" },
+  identical: { done: "identical", dry: "identical" },
+  update: { done: "updated", dry: "update" },
+  kept: { done: "kept (yours)", dry: "keep (yours)" },
+  conflict: { done: "differs, left alone", dry: "would overwrite (differs; needs --force)" },
+  overwrite: { done: "overwritten", dry: "overwrite (--force)" },
+};
+
+export function summary(actions: WriteAction[], opts: { dryRun: boolean; root: string }): string {
+  const width = Math.max(...actions.map((a) => a.path.length));
+  const lines = actions.map((a) => `  ${a.path.padEnd(width)}  ${opts.dryRun ? LABEL[a.status].dry : LABEL[a.status].done}`);
+  const head = opts.dryRun ? `Dry run in ${opts.root}: nothing is written.` : `Kit for ${opts.root}:`;
+  return `${head}\n${lines.join("\n")}\n`;
+}
+
+export function nextSteps(plan: Plan, actions: WriteAction[], command: string): string {
+  const written = actions.filter((a) => ["create", "update", "overwrite"].includes(a.status)).length;
+  const steps: string[] = [];
+  if (plan.dependencies.extra.length) {
+    const names = plan.dependencies.extra.join(" ");
+    const how =
+      plan.dependencies.manager === "poetry"
+        ? `poetry add ${plan.dependencies.extra.map((p) => `"${p}"`).join(" ")}`
+        : plan.dependencies.manager === "uv"
+          ? `uv add ${plan.dependencies.extra.map((p) => `"${p}"`).join(" ")}`
+          : `add them to requirements.txt`;
+    steps.push(`The image installs packages your dependency file lacks (${names}); ${how} so they are yours.`);
+  }
+  if (plan.dependencies.manager === "poetry" && !plan.dependencies.lockfile)
+    steps.push("Run `poetry lock` and commit poetry.lock: the Dockerfile installs from it.");
+  if (plan.dependencies.manager === "uv" && !plan.dependencies.lockfile)
+    steps.push("Run `uv lock` and commit uv.lock for reproducible builds (the Dockerfile uses it when present).");
+  steps.push("Copy .env.production.example to .env.production (gitignored) and fill it in; never commit it.");
+  steps.push("Follow docs/RUNBOOK.md for the first deploy, and tick docs/PRODUCTION_CHECKLIST.md before going live.");
+  return [
+    "",
+    `${written} file(s) written.`,
+    "",
+    "Next steps:",
+    ...steps.map((s, i) => `  ${i + 1}. ${s}`),
+    "",
+    "Same kit without questions (CI, a teammate):",
+    `  ${command}`,
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,113 @@
+// Where each answer comes from, in order: defaults, then what the repo shows, then flags, then (only
+// with a terminal and without --yes) the user's replies to prompts for what is still missing.
+import { AnswersError, COMMON_QUESTIONS, parseAnswers, type Answers, type QuestionKey } from "./answers.js";
+import type { RepoFacts } from "./detect/repo.js";
+import { stacks } from "./stacks/index.js";
+import { DEFAULT_PYTHON } from "./stacks/runtime-pins.js";
+
+export interface ResolveOptions {
+  flags: Record<string, unknown>;
+  flagOf: Record<string, string>;
+  interactive: boolean;
+  /** Demo defaults for the built-in example app. */
+  example: boolean;
+}
+
+function slug(name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  const s = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^[^a-z]+/, "")
+    .replace(/-+$/, "")
+    .slice(0, 40)
+    .replace(/-+$/, "");
+  return s.length >= 2 ? s : undefined;
+}
+
+function defined(obj: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
+}
+
+/** Answers known without asking anyone. */
+export function detectedAnswers(facts: RepoFacts, flags: Record<string, unknown>, example: boolean): Record<string, unknown> {
+  const stackId = (flags.stack as string | undefined) ?? facts.stack;
+  const fromStack = stackId && stackId in stacks ? stacks[stackId as keyof typeof stacks].detect(facts) : {};
+  const raw: Record<string, unknown> = {
+    ...defined({
+      stack: facts.stack,
+      name: slug(facts.projectName),
+      python: facts.python ?? DEFAULT_PYTHON,
+      port: 8000,
+      healthPath: "/healthz",
+      packageManager: facts.packageManager,
+      gitRepo: facts.gitRepo,
+    }),
+    ...defined(fromStack as Record<string, unknown>),
+    ...(example ? { platform: "vps", domain: "app.example.com", email: "ops@example.com" } : {}),
+    ...flags,
+  };
+  // Only the Let's Encrypt account needs a real mailbox; elsewhere the runbook names it.
+  if (raw.email === undefined && raw.platform !== undefined && raw.platform !== "vps" && typeof raw.domain === "string") {
+    raw.email = `ops@${raw.domain.toLowerCase()}`;
+  }
+  return raw;
+}
+
+export function missingQuestions(raw: Record<string, unknown>): QuestionKey[] {
+  return (Object.keys(COMMON_QUESTIONS) as QuestionKey[]).filter((k) => raw[k] === undefined);
+}
+
+async function prompt(facts: RepoFacts, raw: Record<string, unknown>, example: boolean): Promise<Record<string, unknown>> {
+  const p = await import("@clack/prompts");
+  const { checkField } = await import("./answers.js");
+  p.intro("create-prod-kit");
+  const known = Object.entries(raw)
+    .filter(([k, v]) => v !== undefined && k !== "gitRepo")
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(",") : String(v)}`);
+  if (known.length) p.note(known.join("\n"), "Detected / given");
+  let out = { ...raw };
+  for (const key of Object.keys(COMMON_QUESTIONS) as QuestionKey[]) {
+    // An earlier reply may settle this one (the stack's own detection, the email default).
+    out = { ...detectedAnswers(facts, out, example), ...out };
+    if (out[key] !== undefined) continue;
+    const q = COMMON_QUESTIONS[key];
+    let value: unknown;
+    if ("choices" in q) {
+      value = await p.select({ message: q.message, options: q.choices.map((c) => ({ value: c, label: c })) });
+    } else {
+      value = await p.text({
+        message: q.message,
+        initialValue: key === "email" && typeof out.domain === "string" ? `ops@${out.domain}` : undefined,
+        validate: (v) => checkField(key, v),
+      });
+    }
+    if (p.isCancel(value)) {
+      p.cancel("Cancelled; nothing was written.");
+      process.exit(130);
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+export async function resolveAnswers(facts: RepoFacts, opts: ResolveOptions): Promise<Answers> {
+  let raw = detectedAnswers(facts, opts.flags, opts.example);
+  const missing = missingQuestions(raw);
+  if (missing.length > 0) {
+    if (!opts.interactive) {
+      throw new AnswersError(
+        missing.map((k) => ({ path: COMMON_QUESTIONS[k].flag, message: "is required (no terminal to ask, or --yes was given)" })),
+      );
+    }
+    raw = await prompt(facts, raw, opts.example);
+  }
+  try {
+    return parseAnswers(raw);
+  } catch (e) {
+    if (e instanceof AnswersError) {
+      throw new AnswersError(e.issues.map((i) => ({ ...i, path: opts.flagOf[i.path] ?? i.path })));
+    }
+    throw e;
+  }
+}
