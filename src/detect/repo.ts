@@ -26,6 +26,8 @@ export interface RepoFacts {
   celeryApp?: string;
   fastapiApp?: string;
   healthPath?: string;
+  /** A POST route that looks like a webhook receiver (FastAPI). */
+  webhookPath?: string;
   usesDjangoCeleryBeat: boolean;
   /** origin remote from .git/config, for platforms that build from the repository. */
   gitRepo?: string;
@@ -182,7 +184,8 @@ function detectFastapi(files: PythonFile[]): Partial<RepoFacts> {
     if (!m?.[1]) continue;
     const attr = m[1];
     const health = new RegExp(`@${attr}\\.get\\(\\s*["'](/[A-Za-z0-9._/-]*health[A-Za-z0-9._/-]*)["']`).exec(f.text);
-    return { fastapiApp: `${f.module}:${attr}`, healthPath: health?.[1] };
+    const webhook = new RegExp(`@${attr}\\.post\\(\\s*["'](/[A-Za-z0-9._/-]*webhook[A-Za-z0-9._/-]*)["']`).exec(f.text);
+    return { fastapiApp: `${f.module}:${attr}`, healthPath: health?.[1], webhookPath: webhook?.[1] };
   }
   return {};
 }

@@ -79,7 +79,7 @@ export const fastapiChatwoot: StackModule = {
       processes,
       datastores: ["postgres", "redis"],
       env,
-      routes: { websockets: [], webhook: "/chatwoot/webhook" },
+      routes: { websockets: [], webhook: facts.webhookPath ?? "/chatwoot/webhook" },
       healthPath: answers.healthPath,
       packages: ["gunicorn", "uvicorn-worker", "uvicorn", "sentry-sdk"],
     });

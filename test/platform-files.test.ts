@@ -1,0 +1,151 @@
+// render.yaml, railway*.json and easypanel/template.json: valid against the platforms' schemas
+// (../shared/schemas) for every stack, and right in what the schemas cannot say.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import Ajv from "ajv";
+import Ajv2020 from "ajv/dist/2020.js";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { STACKS } from "../src/answers.js";
+import { renderFiles, SHARED } from "./helpers/kit.js";
+
+const schema = (name: string) => JSON.parse(readFileSync(join(SHARED, "schemas", name), "utf8"));
+const validateRender = new Ajv2020.default({ strict: false, allErrors: true }).compile(schema("render.schema.json"));
+const validateRailway = new Ajv.default({ allErrors: true, allowUnionTypes: true }).compile(schema("railway.schema.derived.json"));
+const validateEasypanel = new Ajv.default({ allErrors: true, allowUnionTypes: true }).compile(schema("easypanel-template.schema.json"));
+
+const fileOf = (files: { path: string; content: string }[], path: string) => {
+  const f = files.find((x) => x.path === path);
+  if (!f) throw new Error(`${path} was not generated`);
+  return f.content;
+};
+
+let validated = 0;
+
+describe.each(STACKS)("render.yaml for %s", (stack) => {
+  const { plan, files } = renderFiles("render", stack);
+  const doc = parse(fileOf(files, "render.yaml"));
+  const services = doc.services as Record<string, any>[];
+  const byName = (suffix: string) => services.find((s) => s.name === `${plan.name}-${suffix}`);
+
+  it("is valid against Render's Blueprint schema", () => {
+    const ok = validateRender(doc);
+    expect(validateRender.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    validated++;
+  });
+
+  it("builds every process from the Dockerfile and runs migrations before deploy", () => {
+    for (const s of services.filter((x) => x.type !== "keyvalue")) expect(s.runtime).toBe("docker");
+    const web = byName("web");
+    expect(web.type).toBe("web");
+    expect(web.healthCheckPath).toBe(plan.healthPath);
+    expect(web.domains).toEqual(["app.example.com"]);
+    const release = plan.processes.find((p) => p.kind === "release");
+    expect(web.preDeployCommand).toBe(release ? release.command.join(" ") : undefined);
+    // No process runs migrations in its start command.
+    for (const s of services) expect(String(s.dockerCommand ?? "")).not.toMatch(/migrate|upgrade head/);
+  });
+
+  it("wires PostgreSQL and a private Key Value instance, with no secret in the file", () => {
+    const kv = services.find((s) => s.type === "keyvalue");
+    expect(kv.ipAllowList).toEqual([]);
+    expect(kv.maxmemoryPolicy).toBe("noeviction");
+    expect(doc.databases[0].ipAllowList).toEqual([]);
+    for (const s of services.filter((x) => x.type !== "keyvalue")) {
+      const env = s.envVars as Record<string, any>[];
+      expect(env.find((e) => e.key === "DATABASE_URL").fromDatabase).toEqual({ name: `${plan.name}-db`, property: "connectionString" });
+      expect(env.find((e) => e.key === "REDIS_URL").fromService).toMatchObject({ type: "keyvalue", name: `${plan.name}-redis` });
+      expect(env).toContainEqual({ fromGroup: `${plan.name}-shared` });
+    }
+    const group = doc.envVarGroups[0].envVars as Record<string, any>[];
+    if (plan.framework === "django") expect(group.find((e) => e.key === "SECRET_KEY")).toEqual({ key: "SECRET_KEY", generateValue: true });
+    // Third-party keys are asked for in the Dashboard (sync: false), never written.
+    for (const v of plan.env.filter((x) => x.source.kind === "user")) {
+      expect(byName("web").envVars).toContainEqual({ key: v.name, sync: false });
+    }
+  });
+
+  it("runs the scheduler as exactly one instance", () => {
+    const schedulers = plan.processes.filter((p) => p.kind === "scheduler");
+    for (const p of schedulers) expect(byName(p.name)).toMatchObject({ type: "worker", numInstances: 1 });
+    if (stack === "django-celery") expect(schedulers).toHaveLength(1);
+    for (const s of services) expect(String(s.dockerCommand ?? "")).not.toMatch(/ -B\b|--beat/);
+  });
+});
+
+describe.each(STACKS)("railway files for %s", (stack) => {
+  const { plan, files } = renderFiles("railway", stack);
+  const railwayFiles = files.filter((f) => f.path === "railway.json" || f.path.startsWith("railway/"));
+
+  it("are valid against the Railway schema, one per service", () => {
+    expect(railwayFiles.map((f) => f.path).sort()).toEqual(
+      plan.processes
+        .filter((p) => p.kind !== "release")
+        .map((p) => (p.kind === "web" ? "railway.json" : `railway/${p.name}.json`))
+        .sort(),
+    );
+    for (const f of railwayFiles) {
+      const doc = JSON.parse(f.content);
+      validateRailway(doc);
+      expect(validateRailway.errors ?? [], f.path).toEqual([]);
+      expect(doc.build).toEqual({ builder: "DOCKERFILE", dockerfilePath: "Dockerfile" });
+      expect(doc.deploy.restartPolicyType).toBe("ON_FAILURE");
+      validated++;
+    }
+  });
+
+  it("runs migrations as a pre-deploy command and checks health on the web service", () => {
+    const web = JSON.parse(fileOf(files, "railway.json"));
+    const release = plan.processes.find((p) => p.kind === "release");
+    expect(web.deploy.preDeployCommand).toEqual(release ? [release.command.join(" ")] : undefined);
+    expect(web.deploy.healthcheckPath).toBe(plan.healthPath);
+    expect(web.deploy.startCommand).toBeUndefined();
+  });
+
+  it("keeps the scheduler at one replica with no overlap", () => {
+    for (const p of plan.processes.filter((x) => x.kind === "scheduler")) {
+      const doc = JSON.parse(fileOf(files, `railway/${p.name}.json`));
+      expect(doc.deploy).toMatchObject({ numReplicas: 1, overlapSeconds: 0, startCommand: p.command.join(" ") });
+    }
+  });
+});
+
+describe.each(STACKS)("easypanel/template.json for %s", (stack) => {
+  const { plan, files } = renderFiles("easypanel", stack);
+  const doc = JSON.parse(fileOf(files, "easypanel/template.json"));
+  const apps = (doc.services as Record<string, any>[]).filter((s) => s.type === "app");
+
+  it("is valid against the Easypanel template schema", () => {
+    validateEasypanel(doc);
+    expect(validateEasypanel.errors ?? []).toEqual([]);
+    validated++;
+  });
+
+  it("has an app service per process from the Dockerfile, plus postgres and redis", () => {
+    expect(apps.map((a) => a.data.serviceName).sort()).toEqual(plan.processes.map((p) => p.name).sort());
+    expect(doc.services.map((s: { type: string }) => s.type)).toEqual(expect.arrayContaining(["postgres", "redis"]));
+    for (const a of apps) expect(a.data.build).toEqual({ type: "dockerfile", file: "Dockerfile" });
+    const web = apps.find((a) => a.data.serviceName === "web");
+    expect(web.data.deploy.command).toBeNull();
+    expect(web.data.domains).toEqual([{ host: "app.example.com", https: true, port: plan.port, path: "/" }]);
+  });
+
+  it("never runs two schedulers or migrations in web replicas, and holds no secret", () => {
+    for (const a of apps) {
+      const p = plan.processes.find((x) => x.name === a.data.serviceName)!;
+      if (p.singleton) expect(a.data.deploy).toMatchObject({ replicas: 1, zeroDowntime: false });
+      if (p.kind === "web") expect(String(a.data.deploy.command ?? "")).not.toMatch(/migrate/);
+      for (const v of plan.env.filter((x) => x.secret)) expect(a.data.env).toMatch(new RegExp(`^${v.name}=$`, "m"));
+    }
+    for (const s of doc.services) expect(s.data.password).toBeUndefined();
+  });
+});
+
+describe("schema validation count", () => {
+  it("validated every platform file of every stack", () => {
+    // 3 render.yaml + 3 easypanel templates + one railway file per non-release process.
+    expect(validated).toBeGreaterThanOrEqual(3 + 3 + 3);
+    console.log(`platform schemas: ${validated} files validated`);
+  });
+});
