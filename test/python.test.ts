@@ -1,0 +1,163 @@
+// Generated Python, run by the interpreter that will run it: py_compile for every file, Gunicorn's
+// config executed, and for Django `manage.py check --deploy` with zero warnings on real apps
+// (Debian's Django 3.2), plus the behaviour of the settings and the health middleware.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { COMBOS, FIXTURES, generateKit, type Kit } from "./helpers/kit.js";
+
+/** Debian's interpreter: it has Django, Celery, Channels, FastAPI from Debian's packages. */
+const PYTHON = "/usr/bin/python3";
+if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: run scripts/ensure-tools.sh`);
+
+const SECRET = "k3y-".repeat(15) + "Zq9!";
+const ENV = {
+  SECRET_KEY: SECRET,
+  DATABASE_URL: "postgres://app:pw@127.0.0.1:5432/app",
+  REDIS_URL: "redis://127.0.0.1:6379/0",
+  ALLOWED_HOSTS: "app.example.com",
+};
+
+function py(kit: Kit, args: string[], env: Record<string, string | undefined> = {}) {
+  const settings = kit.plan.django?.productionSettings;
+  const r = spawnSync(PYTHON, args, {
+    cwd: kit.dir,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...(settings ? { DJANGO_SETTINGS_MODULE: settings } : {}), ...ENV, ...env },
+    timeout: 60_000,
+  });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+const kits: Kit[] = [];
+const kit = (...args: Parameters<typeof generateKit>) => {
+  const k = generateKit(...args);
+  kits.push(k);
+  return k;
+};
+afterAll(() => kits.forEach((k) => k.cleanup()));
+
+let compiled = 0;
+describe.each(COMBOS)("Python files of $platform × $stack", ({ platform, stack }) => {
+  it("compile, and gunicorn.conf.py reads PORT and the proxy trust from env", () => {
+    const k = kit(platform, stack);
+    const pyFiles = k.files.filter((f) => f.path.endsWith(".py")).map((f) => f.path);
+    expect(pyFiles).toContain("gunicorn.conf.py");
+    const r = py(k, ["-m", "py_compile", ...pyFiles]);
+    expect(r.out).toBe("");
+    expect(r.code).toBe(0);
+    compiled += pyFiles.length;
+    const conf = py(k, ["-c", "c = {}; exec(open('gunicorn.conf.py').read(), c); print(c['bind'], c['workers'], c['forwarded_allow_ips'])"], {
+      PORT: "9123",
+      WEB_CONCURRENCY: "3",
+      FORWARDED_ALLOW_IPS: "10.0.0.2",
+    });
+    expect(conf.out.trim()).toBe("0.0.0.0:9123 3 10.0.0.2");
+  });
+});
+
+const DJANGO_APPS = [
+  { label: "examples/django-celery", stack: "django-celery" as const, app: undefined },
+  { label: "examples/django-channels", stack: "django-channels" as const, app: undefined },
+  { label: "fixtures/django-uv (settings package, Celery app in tasks_app.py)", stack: "django-celery" as const, app: join(FIXTURES, "django-uv") },
+  { label: "fixtures/django-poetry (no security middleware of its own)", stack: "django-channels" as const, app: join(FIXTURES, "django-poetry") },
+];
+
+let deployChecks = 0;
+describe.each(DJANGO_APPS)("Django production settings on $label", ({ stack, app }) => {
+  const k = kit("render", stack, { app });
+  const health = k.plan.healthPath;
+
+  it("pass `manage.py check --deploy` with zero warnings", () => {
+    const r = py(k, ["manage.py", "check", "--deploy"]);
+    expect(r.out.trim()).toBe("System check identified no issues (0 silenced).");
+    expect(r.code).toBe(0);
+    deployChecks++;
+  });
+
+  it("refuse to start without SECRET_KEY, DATABASE_URL or ALLOWED_HOSTS", () => {
+    for (const missing of ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"]) {
+      const r = py(k, ["manage.py", "check"], { [missing]: "" });
+      expect(r.code, missing).not.toBe(0);
+      expect(r.out).toContain(`ImproperlyConfigured: ${missing}`);
+    }
+  });
+
+  it("answer the health probe with any Host over plain HTTP, and guard everything else", () => {
+    const script = `
+import django
+django.setup()
+from django.test import Client
+c = Client()
+print(c.get("${health}", HTTP_HOST="10.1.2.3:${k.plan.port}").status_code)
+print(c.get("/not-health", HTTP_HOST="10.1.2.3").status_code)
+r = c.get("/not-health", HTTP_HOST="app.example.com")
+print(r.status_code, r.get("Location"))
+print(c.get("/not-health", HTTP_HOST="app.example.com", HTTP_X_FORWARDED_PROTO="https").status_code)
+`;
+    const r = py(k, ["-c", script]);
+    expect(r.out.split("\n").filter((l) => /^\d{3}( |$)/.test(l))).toEqual(["200", "400", "301 https://app.example.com/not-health", "404"]);
+  });
+
+  it("put WhiteNoise right after SecurityMiddleware and the health check first", () => {
+    const r = py(k, ["-c", "import django; django.setup(); from django.conf import settings as s; print('\\n'.join(s.MIDDLEWARE))"]);
+    const mw = r.out.trim().split("\n");
+    expect(mw[0]).toBe(`${k.plan.django!.healthMiddleware}.HealthCheckMiddleware`);
+    expect(mw[1]).toBe("django.middleware.security.SecurityMiddleware");
+    expect(mw[2]).toBe("whitenoise.middleware.WhiteNoiseMiddleware");
+    expect(mw.filter((m) => m.includes("WhiteNoise"))).toHaveLength(1);
+  });
+
+  it("use STATICFILES_STORAGE on Django 3.2 and only STORAGES on Django >= 4.2", () => {
+    const show = `
+import importlib, sys
+import django
+django.VERSION = VERSION
+s = importlib.import_module("${k.plan.django!.productionSettings}")
+print(getattr(s, "STATICFILES_STORAGE", None))
+print(getattr(s, "STORAGES", {}).get("staticfiles"), getattr(s, "STORAGES", {}).get("default"))
+`;
+    const old = py(k, ["-c", `VERSION = (3, 2, 25, "final", 0)\n${show}`]).out.trim().split("\n");
+    expect(old[0]).toBe("whitenoise.storage.CompressedManifestStaticFilesStorage");
+    const current = py(k, ["-c", `VERSION = (5, 1, 4, "final", 0)\n${show}`]).out.trim().split("\n");
+    expect(current[0]).toBe("None");
+    expect(current[1]).toBe(
+      "{'BACKEND': 'whitenoise.storage.CompressedManifestStaticFilesStorage'} {'BACKEND': 'django.core.files.storage.FileSystemStorage'}",
+    );
+  });
+
+  it("read the database from DATABASE_URL with persistent, health-checked connections", () => {
+    const r = py(k, ["-c", "import django; django.setup(); from django.conf import settings as s; d = s.DATABASES['default']; print(d['ENGINE'], d['NAME'], d['HOST'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"]);
+    expect(r.out.trim()).toBe("django.db.backends.postgresql app 127.0.0.1 600 True");
+  });
+
+  it("use TLS to Redis for rediss:// URLs", () => {
+    const code =
+      stack === "django-celery"
+        ? "import ssl, django; django.setup(); from django.conf import settings as s; print(s.CELERY_BROKER_URL, s.CELERY_BROKER_USE_SSL['ssl_cert_reqs'] == ssl.CERT_REQUIRED, s.CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP)"
+        : "import django; django.setup(); from django.conf import settings as s; print(s.CHANNEL_LAYERS['default']['BACKEND'], s.CHANNEL_LAYERS['default']['CONFIG']['hosts'])";
+    const r = py(k, ["-c", code], { REDIS_URL: "rediss://:pw@redis.example.net:6380/0" });
+    if (stack === "django-celery") expect(r.out.trim()).toBe("rediss://:pw@redis.example.net:6380/0 True True");
+    else expect(r.out.trim()).toBe("channels_redis.core.RedisChannelLayer [{'address': 'rediss://:pw@redis.example.net:6380/0'}]");
+  });
+});
+
+describe("Celery reads the generated settings", () => {
+  it("broker from REDIS_URL, visibility timeout, and the beat scheduler of django-celery-beat", () => {
+    const k = kit("vps", "django-celery");
+    const r = py(k, [
+      "-c",
+      "import django; django.setup(); from shop.celery import app; c = app.conf; print(c.broker_url, c.broker_transport_options['visibility_timeout'], c.beat_scheduler)",
+    ]);
+    expect(r.out.trim()).toBe("redis://127.0.0.1:6379/0 3600 django_celery_beat.schedulers:DatabaseScheduler");
+  });
+});
+
+describe("counts", () => {
+  it("compiled every Python file and ran check --deploy on every Django app", () => {
+    console.log(`python: ${compiled} files compiled, ${deployChecks} check --deploy runs with zero warnings`);
+    expect(deployChecks).toBe(DJANGO_APPS.length);
+    expect(compiled).toBeGreaterThanOrEqual(12 + 8 * 2);
+  });
+});
