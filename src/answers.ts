@@ -100,7 +100,7 @@ export function parseAnswers(raw: Record<string, unknown>): Answers {
   throw new AnswersError(
     result.error.issues.map((i) => ({
       path: i.path.join(".") || "(answers)",
-      message: i.code === "invalid_type" && i.input === undefined ? "is required" : i.message,
+      message: i.code === "invalid_type" && i.path.length === 1 && raw[String(i.path[0])] === undefined ? "is required" : i.message,
     })),
   );
 }

@@ -1,0 +1,211 @@
+// The command-line contract, through the built CLI in a child process: flags, exit codes, dry run,
+// never overwriting, the .gitignore block, hostile input, and the built-in example.
+import { spawnSync } from "node:child_process";
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { EXAMPLES, REPO_ROOT } from "./helpers/kit.js";
+
+const CLI = join(REPO_ROOT, "dist", "cli.js");
+const dirs: string[] = [];
+
+beforeAll(() => {
+  // The tests run the real entry point, built from the current sources.
+  const build = spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: REPO_ROOT, encoding: "utf8" });
+  expect(build.status, build.stdout + build.stderr).toBe(0);
+});
+afterEach(() => {
+  while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
+});
+
+function tempApp(stack = "django-celery"): string {
+  const dir = mkdtempSync(join(tmpdir(), "cli-"));
+  dirs.push(dir);
+  cpSync(join(EXAMPLES, stack), dir, { recursive: true });
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+function run(args: string[], opts: { cwd?: string } = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? REPO_ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const BASE = ["--platform", "vps", "--domain", "app.example.com", "--email", "ops@example.com", "--yes"];
+
+function snapshotDir(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, prefix: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const rel = prefix + e.name;
+      if (e.isDirectory()) walk(join(d, e.name), `${rel}/`);
+      else out[rel] = readFileSync(join(d, e.name), "utf8");
+    }
+  };
+  walk(dir, "");
+  return out;
+}
+
+describe("help and version", () => {
+  it("--help lists the commands and flags and exits 0", () => {
+    const r = run(["--help"]);
+    expect(r.code).toBe(0);
+    for (const flag of ["--dir", "--platform", "--stack", "--name", "--domain", "--email", "--python", "--yes", "--dry-run", "--force"]) {
+      expect(r.out).toContain(flag);
+    }
+  });
+
+  it("--version prints package.json's version", () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8"));
+    expect(run(["--version"]).out.trim()).toBe(pkg.version);
+  });
+});
+
+describe("init", () => {
+  it("writes the kit, executable scripts, and prints next steps with the equivalent command", () => {
+    const dir = tempApp();
+    const r = run(["--dir", dir, ...BASE]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    for (const f of ["Dockerfile", "docker-compose.prod.yml", "nginx/nginx.conf", "shop/settings_production.py", "docs/RUNBOOK.md"]) {
+      expect(existsSync(join(dir, f)), f).toBe(true);
+    }
+    expect(statSync(join(dir, "scripts/backup-db.sh")).mode & 0o777).toBe(0o755);
+    expect(r.out).toContain("Next steps:");
+    expect(r.out).toMatch(/npx create-prod-kit --platform vps --stack django-celery --name cli-\w+ --domain app\.example\.com/);
+    // The printed command reproduces the same kit.
+    const again = run(["--dir", dir, ...r.out.split("\n").find((l) => l.includes("npx create-prod-kit"))!.trim().split(" ").slice(2)]);
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/Dockerfile\s+identical/);
+    expect(again.out).not.toMatch(/created|overwritten/);
+  });
+
+  it("without a terminal and without --yes, names every missing flag and exits 2 without writing", () => {
+    const dir = tempApp();
+    const before = snapshotDir(dir);
+    const r = run(["--dir", dir]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("--platform: is required");
+    expect(r.err).toContain("--domain: is required");
+    expect(r.err).not.toMatch(/at \w+ \(|node:internal/);
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it("--dry-run lists every file with its status and writes nothing", () => {
+    const dir = tempApp();
+    writeFileSync(join(dir, "Dockerfile"), "FROM python:3.12\nCMD python manage.py runserver\n");
+    const before = snapshotDir(dir);
+    const r = run(["--dir", dir, ...BASE, "--dry-run"]);
+    expect(snapshotDir(dir)).toEqual(before);
+    expect(r.out).toMatch(/Dockerfile\s+would overwrite/);
+    expect(r.out).toMatch(/docker-compose\.prod\.yml\s+create/);
+    expect(r.code).toBe(1);
+  });
+
+  it("never overwrites a file that differs: reports it, writes nothing, exits 1; --force replaces it", () => {
+    const dir = tempApp();
+    const mine = "FROM python:3.12\n# my own Dockerfile\n";
+    writeFileSync(join(dir, "Dockerfile"), mine);
+    const r = run(["--dir", dir, ...BASE]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/Dockerfile\s+differs, left alone/);
+    expect(readFileSync(join(dir, "Dockerfile"), "utf8")).toBe(mine);
+    expect(existsSync(join(dir, "docker-compose.prod.yml"))).toBe(false);
+    const forced = run(["--dir", dir, ...BASE, "--force"]);
+    expect(forced.code).toBe(0);
+    expect(forced.out).toMatch(/Dockerfile\s+overwritten/);
+    expect(readFileSync(join(dir, "Dockerfile"), "utf8")).toContain("USER app");
+  });
+
+  it("merges its block into an existing .gitignore and keeps the user's lines", () => {
+    const dir = tempApp();
+    writeFileSync(join(dir, ".gitignore"), "node_modules/\n*.log\n");
+    expect(run(["--dir", dir, ...BASE]).code).toBe(0);
+    const first = readFileSync(join(dir, ".gitignore"), "utf8");
+    expect(first.startsWith("node_modules/\n*.log\n")).toBe(true);
+    expect(first).toContain("# >>> create-prod-kit >>>\n");
+    expect(first).toContain(".env.*\n!.env.production.example\n");
+    // The user adds lines after the block; a second run changes nothing.
+    writeFileSync(join(dir, ".gitignore"), `${first}coverage/\n`);
+    expect(run(["--dir", dir, ...BASE]).code).toBe(0);
+    expect(readFileSync(join(dir, ".gitignore"), "utf8")).toBe(`${first}coverage/\n`);
+  });
+
+  it("keeps the user's nginx snippets file once it exists", () => {
+    const dir = tempApp();
+    expect(run(["--dir", dir, ...BASE]).code).toBe(0);
+    writeFileSync(join(dir, "nginx/snippets/custom.conf"), "# mine\n");
+    const r = run(["--dir", dir, ...BASE]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/nginx\/snippets\/custom\.conf\s+kept/);
+    expect(readFileSync(join(dir, "nginx/snippets/custom.conf"), "utf8")).toBe("# mine\n");
+  });
+
+  it("outside a Python repo generates for the built-in example app in its own folder", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cli-empty-"));
+    dirs.push(dir);
+    const r = run(["--dir", dir, "--yes"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("built-in example app");
+    expect(existsSync(join(dir, "prod-kit-example", "manage.py"))).toBe(true);
+    expect(existsSync(join(dir, "prod-kit-example", "docker-compose.prod.yml"))).toBe(true);
+    expect(readdirSync(dir)).toEqual(["prod-kit-example"]);
+  });
+
+  it("says which answer it could not detect", () => {
+    const dir = tempApp();
+    rmSync(join(dir, "manage.py"));
+    const r = run(["--dir", dir, ...BASE]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("settingsModule could not be detected: pass --set settingsModule=");
+  });
+});
+
+describe("bad input is rejected with exit 2, one clear line each, and reaches no file", () => {
+  const hostile: [string, string[], RegExp][] = [
+    ["a name with quotes", ["--name", 'app"; rm -rf /'], /^error: --name: must be/m],
+    ["a name with a colon", ["--name", "app:web"], /^error: --name: must be/m],
+    ["a name with a newline", ["--name", "app\nweb"], /^error: --name: must be/m],
+    ["a name with $(...)", ["--name", "$(touch /tmp/pwned)"], /^error: --name: must be/m],
+    ["a domain with a space", ["--domain", "app example.com"], /^error: --domain: must be a bare hostname/m],
+    ["a domain with a scheme", ["--domain", "https://app.example.com"], /^error: --domain: must be a bare hostname/m],
+    ["a domain with nginx syntax", ["--domain", "a.com; include /etc/passwd"], /^error: --domain: must be a bare hostname/m],
+    ["an email with a newline", ["--email", "ops@example.com\nX"], /^error: --email: must be a plain email/m],
+    ["a port out of range", ["--set", "port=70000"], /^error: --set port: must be between 1024 and 65535/m],
+    ["a port that is not a number", ["--set", "port=80a"], /^error: --set port: must be a number/m],
+    ["an unknown platform", ["--platform", "heroku"], /^error: --platform: must be one of render, railway, vps, easypanel/m],
+    ["a Python version too old", ["--python", "2.7"], /^error: --python: must be a Python version/m],
+    ["a health path with a quote", ["--set", "healthPath=/h'ealth"], /^error: --set healthPath: must be a URL path/m],
+    ["a settings module with a space", ["--set", "settingsModule=shop settings"], /^error: --set settingsModule: must be a dotted/m],
+    ["an unknown --set key", ["--set", "cmd=ls"], /^error: --set cmd=ls: expected key=value/m],
+    ["an unknown flag", ["--evil"], /^error: Unknown option '--evil'/m],
+  ];
+  it.each(hostile)("%s", (_label, args, message) => {
+    const dir = tempApp();
+    const before = snapshotDir(dir);
+    const flags = [...BASE];
+    for (let i = 0; i < args.length; i += 2) {
+      const at = flags.indexOf(args[i]!);
+      if (at >= 0 && args[i] !== "--set") flags.splice(at, 2);
+    }
+    const r = run(["--dir", dir, ...flags, ...args]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.err.trim().split("\n")).toHaveLength(1);
+    expect(r.err).not.toMatch(/node:internal|at .*\.js:\d+/);
+    expect(snapshotDir(dir)).toEqual(before);
+    expect(existsSync("/tmp/pwned")).toBe(false);
+  });
+
+  it("reports every bad flag at once", () => {
+    const dir = tempApp();
+    const r = run(["--dir", dir, "--platform", "vps", "--domain", "bad domain", "--email", "nope", "--name", "X", "--yes"]);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split("\n").sort()).toEqual([
+      expect.stringMatching(/^error: --domain: /),
+      expect.stringMatching(/^error: --email: /),
+      expect.stringMatching(/^error: --name: /),
+    ]);
+  });
+});
