@@ -5,7 +5,7 @@ set -Eeuo pipefail
 
 PACKAGES=(
   # validators
-  nginx shellcheck docker-compose openssl curl util-linux iproute2
+  nginx shellcheck docker-compose openssl curl util-linux iproute2 tmux
   # servers and clients for backup/restore and live tests
   postgresql postgresql-client redis-server age
   # the Python side, from Debian: generated settings must work on Django 3.2
