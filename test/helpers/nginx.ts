@@ -1,0 +1,193 @@
+// Runs the generated nginx/nginx.conf, verbatim, with Debian's nginx inside private namespaces.
+// Only the environment around the file is provided, at the paths the compose file mounts for the
+// nginx container: /etc/hosts (compose service names and the domain → 127.0.0.1), a throwaway
+// self-signed certificate under /etc/letsencrypt/live/<domain>/, the generated snippets in
+// /etc/nginx/snippets, and webroots for /var/www/certbot and /var/www/media. Every mount lives in
+// a `unshare -m` namespace (private propagation), so the host's files are never touched.
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Kit } from "./kit.js";
+
+const HELPERS = fileURLToPath(new URL(".", import.meta.url));
+/** A host name the kit does not serve; resolves to 127.0.0.1 like the domain. */
+export const FOREIGN_HOST = "evil.example.net";
+export const ACME_TOKEN = "probe-token-4Jx9";
+export const ACME_CONTENT = `${ACME_TOKEN}.thumbprint`;
+export const MEDIA_FILE = "hello.txt";
+export const MEDIA_CONTENT = "uploaded by a user\n";
+
+const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** nginx sizes (10m, 512k) in bytes. */
+export function sizeBytes(size: string): number {
+  const m = /^(\d+)([km]?)$/i.exec(size);
+  if (!m) throw new Error(`not an nginx size: ${size}`);
+  return Number(m[1]) * ({ "": 1, k: 1024, m: 1024 * 1024 }[m[2]!.toLowerCase()] ?? 1);
+}
+
+function chmodTree(path: string): void {
+  // nginx workers run unprivileged (nobody / www-data): they must read the webroots.
+  const dir = statSync(path).isDirectory();
+  chmodSync(path, dir ? 0o755 : 0o644);
+  if (dir) for (const entry of readdirSync(path)) chmodTree(join(path, entry));
+}
+
+interface Sandbox {
+  dir: string;
+  /** Bash that sets up the mounts; run it as root inside `unshare -m`. */
+  preamble: string;
+  cleanup(): void;
+}
+
+function sandbox(kit: Kit, hostNames: string[]): Sandbox {
+  const dir = mkdtempSync(join(tmpdir(), "nginx-sandbox-"));
+  const domain = kit.plan.domain;
+  const live = join(dir, "letsencrypt", "live", domain);
+  mkdirSync(live, { recursive: true });
+  execFileSync(
+    "openssl",
+    ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${domain}`, "-addext", `subjectAltName=DNS:${domain}`,
+      "-keyout", join(live, "privkey.pem"), "-out", join(live, "fullchain.pem")],
+    { stdio: "pipe" },
+  );
+  copyFileSync(join(live, "fullchain.pem"), join(live, "cert.pem"));
+  copyFileSync(join(live, "fullchain.pem"), join(live, "chain.pem"));
+  writeFileSync(join(dir, "hosts"), `127.0.0.1 localhost ${[...hostNames, domain, FOREIGN_HOST].join(" ")}\n`);
+  cpSync(join(kit.dir, "nginx", "snippets"), join(dir, "snippets"), { recursive: true });
+  mkdirSync(join(dir, "www", "certbot", ".well-known", "acme-challenge"), { recursive: true });
+  writeFileSync(join(dir, "www", "certbot", ".well-known", "acme-challenge", ACME_TOKEN), ACME_CONTENT);
+  mkdirSync(join(dir, "www", "media"), { recursive: true });
+  writeFileSync(join(dir, "www", "media", MEDIA_FILE), MEDIA_CONTENT);
+  for (const d of ["log", "lib", "ovl"]) mkdirSync(join(dir, d));
+  chmodTree(dir);
+  chmodSync(join(live, "privkey.pem"), 0o600);
+
+  const binds: [string, string][] = [
+    [join(dir, "hosts"), "/etc/hosts"],
+    [join(dir, "letsencrypt"), "/etc/letsencrypt"],
+    [join(dir, "snippets"), "/etc/nginx/snippets"],
+    [join(dir, "www", "certbot"), "/var/www/certbot"],
+    [join(dir, "www", "media"), "/var/www/media"],
+    // Logs and temp files of this nginx stay in the sandbox.
+    [join(dir, "log"), "/var/log/nginx"],
+    [join(dir, "lib"), "/var/lib/nginx"],
+  ];
+  const preamble = `set -euo pipefail
+T=${q(dir)}
+mount --make-rprivate /
+mount -t tmpfs sandbox "$T/ovl"
+declare -A overlaid=()
+# A missing mount point is made in this namespace only: an overlay (upper layer on the tmpfs) over
+# its nearest existing parent, then mkdir.
+ensure_dir() {
+  [[ -e $1 ]] && return 0
+  local parent
+  parent=$(dirname "$1")
+  ensure_dir "$parent"
+  if [[ -z \${overlaid[$parent]:-} ]]; then
+    local n=\${#overlaid[@]}
+    mkdir -p "$T/ovl/$n/upper" "$T/ovl/$n/work"
+    mount -t overlay "sandbox$n" -o "lowerdir=$parent,upperdir=$T/ovl/$n/upper,workdir=$T/ovl/$n/work" "$parent"
+    overlaid[$parent]=1
+  fi
+  mkdir "$1"
+}
+${binds.map(([, target]) => `ensure_dir ${q(target)}`).join("\n")}
+${binds.map(([src, target]) => `mount --bind ${q(src)} ${q(target)}`).join("\n")}
+`;
+  return { dir, preamble, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface ToolRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runInNamespace(flags: string[], dir: string, script: string, timeoutMs: number): ToolRun {
+  const path = join(dir, "run.sh");
+  writeFileSync(path, script);
+  const r = spawnSync("unshare", [...flags, "bash", path], { encoding: "utf8", timeout: timeoutMs, killSignal: "SIGKILL" });
+  if (r.error) throw new Error(`unshare ${flags.join(" ")} failed: ${r.error.message}\n${r.stderr ?? ""}`);
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `nginx -t -c <the generated nginx/nginx.conf>` inside a mount namespace. */
+export function nginxConfigTest(kit: Kit, hostNames: string[]): ToolRun {
+  const box = sandbox(kit, hostNames);
+  try {
+    const conf = join(kit.dir, "nginx", "nginx.conf");
+    return runInNamespace(["-m"], box.dir, `${box.preamble}\nexec nginx -t -c ${q(conf)}\n`, 20_000);
+  } finally {
+    box.cleanup();
+  }
+}
+
+export type ProbeResult = {
+  error?: string;
+  status?: number;
+  status_line?: string;
+  headers?: [string, string][];
+  body?: string;
+  raw_length?: number;
+  upstream?: { method: string; path: string; client: string; headers: [string, string][]; body_length: number };
+  closed_without_response?: boolean;
+  ok?: boolean;
+  alert?: string;
+  version?: string;
+  cipher?: string;
+  alpn?: string | null;
+};
+
+/** Every value of a header (case-insensitive), in order. */
+export const headerValues = (headers: [string, string][] | undefined, name: string): string[] =>
+  (headers ?? []).filter(([k]) => k.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
+
+/**
+ * Starts the generated nginx (daemon off) and a stub upstream on 127.0.0.1:<plan.port> in private
+ * mount and network namespaces, runs test/helpers/nginx-probe.py against it and returns its
+ * results by check name. Every process started is bounded by `timeout` and stopped on exit.
+ */
+export function nginxLive(kit: Kit, hostNames: string[]): { results: Record<string, ProbeResult>; log: string } {
+  const box = sandbox(kit, hostNames);
+  try {
+    const { plan } = kit;
+    const config = join(box.dir, "probe.json");
+    writeFileSync(
+      config,
+      JSON.stringify({
+        domain: plan.domain,
+        foreignHost: FOREIGN_HOST,
+        upstreamPort: plan.port,
+        healthPath: plan.healthPath,
+        maxBodyBytes: sizeBytes(plan.answers.maxBodySize),
+        acmeToken: ACME_TOKEN,
+        mediaFile: MEDIA_FILE,
+        websockets: plan.routes.websockets,
+      }),
+    );
+    const conf = join(kit.dir, "nginx", "nginx.conf");
+    const script = `${box.preamble}
+ip link set lo up
+timeout 30 python3 ${q(join(HELPERS, "nginx-stub.py"))} ${plan.port} &
+stub=$!
+timeout 30 nginx -c ${q(conf)} -g "daemon off; pid $T/nginx.pid;" 2>"$T/log/stderr.log" &
+nginx=$!
+stop() {
+  kill "$nginx" "$stub" 2>/dev/null || true
+  wait || true
+  cat "$T/log/stderr.log" "$T/log/error.log" >&2 2>/dev/null || true
+}
+trap stop EXIT
+timeout 20 python3 ${q(join(HELPERS, "nginx-probe.py"))} "$T/probe.json"
+`;
+    const run = runInNamespace(["-m", "-n"], box.dir, script, 45_000);
+    if (run.status !== 0) throw new Error(`live nginx run failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
+    return { results: JSON.parse(run.stdout) as Record<string, ProbeResult>, log: run.stderr };
+  } finally {
+    box.cleanup();
+  }
+}

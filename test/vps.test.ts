@@ -1,0 +1,348 @@
+// VPS kit, proven by the tools that read it: docker-compose.prod.yml against the compose-spec schema
+// and `docker-compose config`, plus what a correct production stack must say; nginx/nginx.conf by
+// `nginx -t` and by live requests through it (Debian's nginx, private namespaces, a stub upstream).
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STACKS, type StackId } from "../src/answers.js";
+import { generateKit, renderFiles, SHARED, type Kit } from "./helpers/kit.js";
+import { ACME_CONTENT, MEDIA_CONTENT, headerValues, nginxConfigTest, nginxLive, type ProbeResult } from "./helpers/nginx.js";
+import { requireRoot, requireTools } from "./helpers/tools.js";
+
+type Service = Record<string, any>;
+type Compose = { services: Record<string, Service>; volumes?: Record<string, unknown>; networks?: Record<string, any>; [k: string]: unknown };
+
+const TEST_ENV = { POSTGRES_PASSWORD: "pgTestPass123", REDIS_PASSWORD: "redisTestPass456" };
+
+function composeValidator() {
+  const schema = JSON.parse(readFileSync(join(SHARED, "schemas", "compose-spec.schema.json"), "utf8"));
+  delete schema.$schema;
+  const ajv = new Ajv.default({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  return ajv.compile(schema);
+}
+
+/** PyYAML (docker-compose) reads YAML 1.1; so do we. */
+const readCompose = (kit: Kit): Compose => parse(kit.read("docker-compose.prod.yml"), { version: "1.1" }) as Compose;
+
+function dockerCompose(kit: Kit, env: Record<string, string>, args: string[]) {
+  writeFileSync(join(kit.dir, ".env.production"), Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join(""));
+  const cleanEnv = { ...process.env };
+  for (const k of Object.keys(TEST_ENV)) delete cleanEnv[k];
+  return spawnSync("docker-compose", ["-f", "docker-compose.prod.yml", "--env-file", ".env.production", ...args], {
+    cwd: kit.dir,
+    encoding: "utf8",
+    env: cleanEnv,
+    timeout: 30_000,
+  });
+}
+
+const ipv4ToInt = (ip: string): number => ip.split(".").reduce((n, o) => n * 256 + Number(o), 0);
+function inSubnet(ip: string, cidr: string): boolean {
+  const [base, bits] = cidr.split("/");
+  const mask = Number(bits) === 0 ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;
+  return ((ipv4ToInt(ip) & mask) >>> 0) === ((ipv4ToInt(base!) & mask) >>> 0);
+}
+
+beforeAll(() => {
+  requireTools(["docker-compose", "nginx", "openssl", "unshare", "ip", "mount", "timeout", "python3"]);
+  requireRoot("the nginx tests");
+});
+
+it("takes client_max_body_size from the answers", () => {
+  const { files } = renderFiles("vps", "fastapi-chatwoot", { answers: { maxBodySize: "512k" } });
+  const conf = files.find((f) => f.path === "nginx/nginx.conf")!.content;
+  expect(conf.match(/client_max_body_size [^;]+;/g)).toEqual(["client_max_body_size 512k;"]);
+});
+
+describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: { stack: StackId }) => {
+  let kit: Kit;
+  let compose: Compose;
+  let appNames: string[];
+  beforeAll(() => {
+    kit = generateKit("vps", stack);
+    compose = readCompose(kit);
+    appNames = kit.plan.processes.map((p) => p.name);
+  });
+  afterAll(() => kit?.cleanup());
+
+  describe("docker-compose.prod.yml", () => {
+    it("is valid against the compose-spec schema", () => {
+      const validate = composeValidator();
+      const ok = validate(compose);
+      expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);
+      expect(ok).toBe(true);
+    });
+
+    it("passes `docker-compose config` and interpolates the passwords from the env file", () => {
+      const r = dockerCompose(kit, TEST_ENV, ["config"]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).not.toMatch(/WARN/i);
+      const resolved = parse(r.stdout) as Compose;
+      const { dbName } = kit.plan;
+      for (const name of appNames) {
+        const env = resolved.services[name]!.environment;
+        expect(env.DATABASE_URL).toBe(`postgres://${dbName}:${TEST_ENV.POSTGRES_PASSWORD}@db:5432/${dbName}`);
+        expect(env.REDIS_URL).toBe(`redis://:${TEST_ENV.REDIS_PASSWORD}@redis:6379/0`);
+      }
+      expect(resolved.services.db!.environment.POSTGRES_PASSWORD).toBe(TEST_ENV.POSTGRES_PASSWORD);
+      expect(resolved.services.redis!.environment.REDIS_PASSWORD).toBe(TEST_ENV.REDIS_PASSWORD);
+    });
+
+    it("refuses to start without the passwords, naming the missing variable", () => {
+      const r = dockerCompose(kit, { REDIS_PASSWORD: TEST_ENV.REDIS_PASSWORD }, ["config"]);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain("set POSTGRES_PASSWORD in .env.production");
+    });
+
+    it("has no version key and publishes ports only on nginx (80, 443)", () => {
+      expect(compose).not.toHaveProperty("version");
+      for (const [name, service] of Object.entries(compose.services)) {
+        if (name === "nginx") expect(service.ports).toEqual(["80:80", "443:443"]);
+        else expect(service.ports, `${name} publishes ports`).toBeUndefined();
+      }
+    });
+
+    it("keeps db and redis private, healthy-checked, on named volumes; redis requires a password", () => {
+      for (const name of ["db", "redis"]) {
+        const s = compose.services[name]!;
+        expect(s.ports).toBeUndefined();
+        expect(s.healthcheck?.test).toBeDefined();
+        expect(s.restart).toBe("unless-stopped");
+        const [volume] = String(s.volumes?.[0]).split(":");
+        expect(compose.volumes).toHaveProperty(volume!);
+      }
+      expect(compose.services.db!.volumes).toEqual(["pgdata:/var/lib/postgresql/data"]);
+      const redis = compose.services.redis!;
+      expect(redis.command.join(" ")).toContain('--requirepass "$$REDIS_PASSWORD"');
+      expect(redis.healthcheck.test.join(" ")).toContain('-a "$$REDIS_PASSWORD"');
+      expect(redis.environment.REDIS_PASSWORD).toMatch(/^\$\{REDIS_PASSWORD:\?[^}]+\}$/);
+    });
+
+    it("runs every app process with init, a restart policy and rotated json-file logs", () => {
+      for (const name of appNames) {
+        const s = compose.services[name]!;
+        const process = kit.plan.processes.find((p) => p.name === name)!;
+        expect(s.init, name).toBe(true);
+        expect(s.restart, name).toBe(process.kind === "release" ? "no" : "unless-stopped");
+        expect(s.logging?.driver, name).toBe("json-file");
+        expect(s.logging?.options?.["max-size"], name).toMatch(/^\d+[kmg]$/);
+        expect(s.logging?.options?.["max-file"], name).toMatch(/^\d+$/);
+      }
+    });
+
+    it("runs the scheduler exactly once: a fixed container_name and no replicas", () => {
+      const schedulers = kit.plan.processes.filter((p) => p.kind === "scheduler");
+      expect(schedulers.length).toBe(stack === "django-celery" ? 1 : 0);
+      for (const p of schedulers) {
+        const s = compose.services[p.name]!;
+        expect(s.container_name).toBe(`${kit.plan.name}-${p.name}`);
+        expect(s.deploy?.replicas ?? 1).toBeLessThanOrEqual(1);
+        expect(s.scale ?? 1).toBeLessThanOrEqual(1);
+      }
+    });
+
+    it("migrates once in a release service that web and workers wait for", () => {
+      const release = kit.plan.processes.find((p) => p.kind === "release");
+      // The FastAPI stack has no migrations; then nothing may wait for a release.
+      expect(Boolean(release)).toBe(kit.plan.framework === "django");
+      if (!release) {
+        for (const name of appNames) expect(Object.keys(compose.services[name]!.depends_on ?? {})).toEqual(["db", "redis"]);
+        return;
+      }
+      const s = compose.services[release.name]!;
+      expect(s.restart).toBe("no");
+      expect(s.command.join(" ")).toContain("migrate");
+      expect(Object.keys(s.depends_on)).toEqual(["db", "redis"]);
+      for (const p of kit.plan.processes.filter((x) => x.kind !== "release")) {
+        expect(compose.services[p.name]!.depends_on?.[release.name], p.name).toEqual({ condition: "service_completed_successfully" });
+      }
+    });
+
+    it("trusts proxy headers only from nginx's fixed address", () => {
+      const web = compose.services.web!;
+      const nginxIp = compose.services.nginx!.networks.backend.ipv4_address;
+      expect(web.environment.FORWARDED_ALLOW_IPS).toBe(nginxIp);
+      expect(web.environment.FORWARDED_ALLOW_IPS).not.toContain("*");
+      const subnet = compose.networks!.backend.ipam.config[0].subnet;
+      expect(inSubnet(nginxIp, subnet)).toBe(true);
+      for (const name of Object.keys(compose.services)) {
+        if (name !== "nginx") expect(compose.services[name]!.networks?.backend?.ipv4_address, name).toBeUndefined();
+      }
+    });
+
+    it("holds no literal secret: URLs and passwords interpolate from the env file", () => {
+      for (const name of appNames) {
+        const env = compose.services[name]!.environment;
+        expect(env.DATABASE_URL).toMatch(/^postgres:\/\/\w+:\$\{POSTGRES_PASSWORD:\?[^}]+\}@db:5432\/\w+$/);
+        expect(env.REDIS_URL).toMatch(/^redis:\/\/:\$\{REDIS_PASSWORD:\?[^}]+\}@redis:6379\/0$/);
+        expect(compose.services[name]!.env_file).toEqual([".env.production"]);
+      }
+      for (const [name, service] of Object.entries(compose.services)) {
+        for (const [key, value] of Object.entries((service.environment ?? {}) as Record<string, string>)) {
+          if (/PASSWORD|SECRET|TOKEN|_KEY$/.test(key)) expect(value, `${name}.${key}`).toMatch(/^\$\{\w+:\?[^}]+\}$/);
+        }
+      }
+    });
+
+    it("mounts into nginx every path nginx.conf reads, shared with the services that write them", () => {
+      const conf = kit.read("nginx/nginx.conf");
+      const nginxVolumes: string[] = compose.services.nginx!.volumes;
+      const mountOf = (target: string) => nginxVolumes.find((v) => v.split(":")[1] === target);
+      expect(mountOf("/etc/nginx/nginx.conf")).toBe("./nginx/nginx.conf:/etc/nginx/nginx.conf:ro");
+      expect(conf).toContain("include /etc/nginx/snippets/*.conf;");
+      expect(mountOf("/etc/nginx/snippets")).toBe("./nginx/snippets:/etc/nginx/snippets:ro");
+      expect(conf).toContain(`/etc/letsencrypt/live/${kit.plan.domain}/fullchain.pem`);
+      expect(compose.services.certbot!.volumes).toContain(`${mountOf("/etc/letsencrypt")!.split(":")[0]}:/etc/letsencrypt`);
+      expect(conf).toContain("root /var/www/certbot;");
+      expect(compose.services.certbot!.volumes).toContain(`${mountOf("/var/www/certbot")!.split(":")[0]}:/var/www/certbot`);
+      expect(conf).toContain(`server web:${kit.plan.port};`);
+      expect(compose.services.web!.expose).toEqual([String(kit.plan.port)]);
+      if (kit.plan.framework === "django") {
+        expect(conf).toContain("alias /var/www/media/;");
+        const media = mountOf("/var/www/media")!.split(":")[0];
+        expect(compose.services.web!.volumes).toContain(`${media}:/app/media`);
+      } else {
+        expect(conf).not.toContain("/var/www/media");
+      }
+    });
+  });
+
+  describe("nginx/nginx.conf", () => {
+    const hostNames = () => Object.keys(compose.services);
+
+    it("passes `nginx -t` (Debian's nginx), verbatim", () => {
+      const r = nginxConfigTest(kit, hostNames());
+      const out = r.stdout + r.stderr;
+      expect(r.status, out).toBe(0);
+      expect(out).toContain("syntax is ok");
+      expect(out).toContain("test is successful");
+      expect(out, "no warnings").not.toMatch(/\[warn\]/);
+    });
+
+    describe("serves live requests", () => {
+      let results: Record<string, ProbeResult>;
+      const domain = () => kit.plan.domain;
+      beforeAll(() => {
+        results = nginxLive(kit, hostNames()).results;
+      });
+      const ok = (name: string): ProbeResult => {
+        const r = results[name];
+        expect(r, name).toBeDefined();
+        expect(r!.error, name).toBeUndefined();
+        return r!;
+      };
+      const once = (r: ProbeResult, header: string) => {
+        const values = headerValues(r.headers, header);
+        expect(values, `${header}: ${JSON.stringify(values)}`).toHaveLength(1);
+        return values[0]!;
+      };
+      const upstreamHeader = (r: ProbeResult, name: string) => headerValues(r.upstream?.headers, name);
+
+      it("redirects HTTP to HTTPS, keeping path and query; no version in Server", () => {
+        const r = ok("redirect");
+        expect(r.status).toBe(301);
+        expect(once(r, "Location")).toBe(`https://${domain()}/anything?x=1`);
+        expect(once(r, "Server")).toBe("nginx");
+      });
+
+      it("answers ACME HTTP-01 challenges over plain HTTP from the certbot webroot", () => {
+        const r = ok("acme");
+        expect(r.status).toBe(200);
+        expect(r.body).toBe(ACME_CONTENT);
+      });
+
+      it("proxies HTTPS to the app with one copy of each security header", () => {
+        const r = ok("health");
+        expect(r.status).toBe(200);
+        expect(r.upstream?.path).toBe(kit.plan.healthPath);
+        expect(once(r, "Strict-Transport-Security")).toMatch(/^max-age=(\d+)/);
+        expect(Number(/max-age=(\d+)/.exec(once(r, "Strict-Transport-Security"))![1])).toBeGreaterThanOrEqual(31536000);
+        expect(once(r, "X-Content-Type-Options")).toBe("nosniff");
+        expect(once(r, "X-Frame-Options")).toBe("DENY");
+        once(r, "Referrer-Policy");
+        once(r, "Permissions-Policy");
+        expect(once(r, "Server")).toBe("nginx");
+      });
+
+      it("overwrites forwarded headers: the app sees the real client, https and the domain", () => {
+        const r = ok("health");
+        expect(upstreamHeader(r, "X-Forwarded-For")).toEqual(["127.0.0.1"]);
+        expect(upstreamHeader(r, "X-Real-IP")).toEqual(["127.0.0.1"]);
+        expect(upstreamHeader(r, "X-Forwarded-Proto")).toEqual(["https"]);
+        expect(upstreamHeader(r, "Host")).toEqual([domain()]);
+      });
+
+      it("gzips large text responses", () => {
+        const r = ok("gzip");
+        expect(r.status).toBe(200);
+        expect(once(r, "Content-Encoding")).toBe("gzip");
+        expect(r.body).toMatch(/^lorem ipsum/);
+        expect(r.raw_length!).toBeLessThan(r.body!.length / 4);
+      });
+
+      it("accepts a body of client_max_body_size and rejects a larger one with 413", () => {
+        const at = ok("post_at_limit");
+        expect(at.status).toBe(200);
+        expect(at.upstream?.body_length).toBeGreaterThan(0);
+        expect(ok("post_over_limit").status).toBe(413);
+      });
+
+      it("drops requests for other host names: 444 over HTTP, handshake rejected over HTTPS", () => {
+        expect(ok("foreign_http")).toEqual({ closed_without_response: true });
+        expect(ok("foreign_host_https")).toEqual({ closed_without_response: true });
+        for (const name of ["foreign_sni", "no_sni"]) {
+          expect(ok(name).ok, name).toBe(false);
+          expect(ok(name).alert, name).toMatch(/UNRECOGNIZED_NAME/i);
+        }
+      });
+
+      it("speaks Mozilla-intermediate TLS: 1.3, 1.2 with ECDHE only, no 1.1, HTTP/2 offered", () => {
+        const tls = ok("tls");
+        expect(tls.ok).toBe(true);
+        expect(tls.version).toBe("TLSv1.3");
+        expect(tls.alpn).toBe("h2");
+        const tls12 = ok("tls12");
+        expect(tls12.ok).toBe(true);
+        expect(tls12.version).toBe("TLSv1.2");
+        expect(tls12.cipher).toMatch(/^ECDHE-/);
+        expect(ok("tls12_static_rsa").ok).toBe(false);
+        expect(ok("tls11").ok).toBe(false);
+        expect(ok("tls11").alert).toMatch(/PROTOCOL_VERSION/i);
+      });
+
+      it("upgrades WebSockets on the websocket routes only", () => {
+        const outside = ok("upgrade_outside_ws_route");
+        expect(outside.status).toBe(200);
+        expect(upstreamHeader(outside, "Upgrade")).toEqual([]);
+        expect(upstreamHeader(outside, "Connection").join(",")).not.toMatch(/upgrade/i);
+        expect(kit.plan.routes.websockets.length).toBe(stack === "django-channels" ? 1 : 0);
+        for (const path of kit.plan.routes.websockets) {
+          const r = ok(`ws ${path}`);
+          expect(r.status).toBe(101);
+          expect(r.upstream?.path).toBe(`${path}room/`);
+          expect(upstreamHeader(r, "Upgrade")).toEqual(["websocket"]);
+          expect(upstreamHeader(r, "Connection")).toEqual(["upgrade"]);
+          expect(upstreamHeader(r, "X-Forwarded-Proto")).toEqual(["https"]);
+        }
+      });
+
+      it("serves Django's uploads from the media volume (with the headers); elsewhere /media/ is the app's", () => {
+        const r = ok("media");
+        expect(r.status).toBe(200);
+        if (kit.plan.framework === "django") {
+          expect(r.body).toBe(MEDIA_CONTENT);
+          expect(r.upstream).toBeUndefined();
+        } else {
+          expect(r.upstream?.path).toBe("/media/hello.txt");
+        }
+        expect(once(r, "X-Content-Type-Options")).toBe("nosniff");
+        once(r, "Strict-Transport-Security");
+      });
+    });
+  });
+});
