@@ -80,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (useExample && !existsSync(root)) cpSync(exampleSource, root, { recursive: true });
   applyWrites(root, actions);
-  process.stdout.write(nextSteps(plan, actions, equivalentCommand(answers, args)));
+  process.stdout.write(nextSteps(plan, actions, equivalentCommand(answers, args), { healthFound: facts.healthPath !== undefined }));
   return 0;
 }
 

@@ -18,7 +18,7 @@ export function summary(actions: WriteAction[], opts: { dryRun: boolean; root: s
   return `${head}\n${lines.join("\n")}\n`;
 }
 
-export function nextSteps(plan: Plan, actions: WriteAction[], command: string): string {
+export function nextSteps(plan: Plan, actions: WriteAction[], command: string, opts: { healthFound: boolean }): string {
   const written = actions.filter((a) => ["create", "update", "overwrite"].includes(a.status)).length;
   const steps: string[] = [];
   if (plan.dependencies.extra.length) {
@@ -35,6 +35,9 @@ export function nextSteps(plan: Plan, actions: WriteAction[], command: string): 
     steps.push("Run `poetry lock` and commit poetry.lock: the Dockerfile installs from it.");
   if (plan.dependencies.manager === "uv" && !plan.dependencies.lockfile)
     steps.push("Run `uv lock` and commit uv.lock for reproducible builds (the Dockerfile uses it when present).");
+  // Django gets the kit's health middleware; other apps must answer the probe themselves.
+  if (plan.framework !== "django" && !opts.healthFound)
+    steps.push(`No health endpoint was found: add GET ${plan.healthPath} returning 200 (platform probes and the Docker HEALTHCHECK call it).`);
   steps.push("Copy .env.production.example to .env.production (gitignored) and fill it in; never commit it.");
   steps.push("Follow docs/RUNBOOK.md for the first deploy, and tick docs/PRODUCTION_CHECKLIST.md before going live.");
   return [

@@ -153,6 +153,17 @@ describe("init", () => {
     expect(readdirSync(dir)).toEqual(["prod-kit-example"]);
   });
 
+  it("tells a FastAPI app without a health endpoint to add one", () => {
+    const dir = tempApp("fastapi-chatwoot");
+    const api = join(dir, "bot", "api.py");
+    writeFileSync(api, readFileSync(api, "utf8").replace('@api.get("/healthz")', '@api.get("/ping")'));
+    const r = run(["--dir", dir, ...BASE]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("No health endpoint was found: add GET /healthz returning 200");
+    const withHealth = run(["--dir", tempApp("fastapi-chatwoot"), ...BASE]);
+    expect(withHealth.out).not.toContain("No health endpoint");
+  });
+
   it("says which answer it could not detect", () => {
     const dir = tempApp();
     rmSync(join(dir, "manage.py"));
