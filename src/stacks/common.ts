@@ -1,7 +1,7 @@
 // Plan pieces every stack shares: the Python image, dependencies, and the env vars of any web app.
 import type { Answers } from "../answers.js";
 import type { RepoFacts } from "../detect/repo.js";
-import type { EnvVar, Plan } from "../plan.js";
+import type { EnvVar, Plan, Process } from "../plan.js";
 import { missingPackages, pythonImage, type ProdPackage } from "./runtime-pins.js";
 
 export function basePlan(
@@ -34,6 +34,18 @@ export function basePlan(
     routes: parts.routes,
     django: parts.django,
     answers,
+  };
+}
+
+/** Gunicorn serving the app; ASGI apps run in Uvicorn workers (the `uvicorn-worker` package's). */
+export function gunicornWeb(app: string, opts: { asgi: boolean; description: string }): Process {
+  const workerClass = opts.asgi ? ["--worker-class", "uvicorn_worker.UvicornWorker"] : [];
+  return {
+    name: "web",
+    kind: "web",
+    command: ["gunicorn", "--config", "gunicorn.conf.py", ...workerClass, app],
+    singleton: false,
+    description: opts.description,
   };
 }
 

@@ -2,7 +2,7 @@
 import type { Answers } from "../answers.js";
 import type { RepoFacts } from "../detect/repo.js";
 import type { Process } from "../plan.js";
-import { basePlan } from "./common.js";
+import { basePlan, gunicornWeb } from "./common.js";
 import { detectDjango, djangoEnv, djangoPlan, djangoRequired, migrateProcess } from "./django.js";
 import type { StackModule } from "./stack.js";
 
@@ -24,13 +24,7 @@ export const djangoCelery: StackModule = {
       ? ["--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"]
       : ["--schedule", "/tmp/celerybeat-schedule"];
     const processes: Process[] = [
-      {
-        name: "web",
-        kind: "web",
-        command: ["gunicorn", "--config", "gunicorn.conf.py", wsgi],
-        singleton: false,
-        description: "Gunicorn serving the Django WSGI app.",
-      },
+      gunicornWeb(wsgi, { asgi: false, description: "Gunicorn serving the Django WSGI app." }),
       {
         name: "worker",
         kind: "worker",

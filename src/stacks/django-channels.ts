@@ -3,7 +3,7 @@
 import type { Answers } from "../answers.js";
 import type { RepoFacts } from "../detect/repo.js";
 import type { Process } from "../plan.js";
-import { basePlan } from "./common.js";
+import { basePlan, gunicornWeb } from "./common.js";
 import { detectDjango, djangoEnv, djangoPlan, djangoRequired, migrateProcess } from "./django.js";
 import type { StackModule } from "./stack.js";
 
@@ -17,13 +17,7 @@ export const djangoChannels: StackModule = {
     const django = djangoPlan(answers, facts, { celery: false, channels: true });
     const asgi = answers.asgiApp ?? `${answers.settingsModule!.split(".")[0]}.asgi:application`;
     const processes: Process[] = [
-      {
-        name: "web",
-        kind: "web",
-        command: ["gunicorn", "--config", "gunicorn.conf.py", "--worker-class", "uvicorn_worker.UvicornWorker", asgi],
-        singleton: false,
-        description: "Gunicorn with Uvicorn workers serving the ASGI app (HTTP and WebSockets).",
-      },
+      gunicornWeb(asgi, { asgi: true, description: "Gunicorn with Uvicorn workers serving the ASGI app (HTTP and WebSockets)." }),
     ];
     if (answers.channelsWorkers.length > 0) {
       processes.push({

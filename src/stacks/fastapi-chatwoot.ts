@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Answers } from "../answers.js";
 import type { RepoFacts } from "../detect/repo.js";
 import type { EnvVar, Process } from "../plan.js";
-import { basePlan, databaseUrl, logLevel, redisUrl, sentryDsn, webConcurrency } from "./common.js";
+import { basePlan, databaseUrl, gunicornWeb, logLevel, redisUrl, sentryDsn, webConcurrency } from "./common.js";
 import type { StackModule } from "./stack.js";
 
 const user = (name: string, description: string, example: string, secret: boolean): EnvVar => ({
@@ -24,15 +24,7 @@ export const fastapiChatwoot: StackModule = {
     answers.fastapiApp ? [] : [{ key: "fastapiApp", hint: "--set fastapiApp=pkg.module:app (no FastAPI() app was found)" }],
   plan(answers: Answers, facts: RepoFacts) {
     const app = answers.fastapiApp!;
-    const processes: Process[] = [
-      {
-        name: "web",
-        kind: "web",
-        command: ["gunicorn", "--config", "gunicorn.conf.py", "--worker-class", "uvicorn_worker.UvicornWorker", app],
-        singleton: false,
-        description: "Gunicorn with Uvicorn workers serving the FastAPI app.",
-      },
-    ];
+    const processes: Process[] = [gunicornWeb(app, { asgi: true, description: "Gunicorn with Uvicorn workers serving the FastAPI app." })];
     if (facts.dependencies.has("alembic") && existsSync(join(facts.root, "alembic.ini"))) {
       processes.push({
         name: "release",
