@@ -61,7 +61,10 @@ export function commonFiles(plan: Plan, platform: PlatformModule): GeneratedFile
   if (django) {
     const appRootDepth = django.productionSettingsPath.split("/").length - 1;
     files.push(
-      file(django.productionSettingsPath, render("common/django/settings_production.py", { ...ctx, django, appRootDepth })),
+      file(
+        django.productionSettingsPath,
+        render("common/django/settings_production.py", { ...ctx, django, appRootDepth, connMaxAge: plan.server.asgi ? 0 : 600 }),
+      ),
       file(django.healthMiddlewarePath, render("common/django/prod_kit_health.py", ctx)),
     );
   }

@@ -1,20 +1,38 @@
 // docs/RUNBOOK.md and docs/PRODUCTION_CHECKLIST.md: one template each, with the platform's and the
 // stack's sections as partials (templates/partials/docs/<kind>/<id>.hbs).
-import type { Plan } from "../plan.js";
+import type { Plan, Process } from "../plan.js";
 import { commandLine } from "../plan.js";
 import type { PlatformModule } from "../platforms/platform.js";
 import { railwayConfigPath } from "../platforms/railway.js";
 import { render } from "../templates.js";
 import { file, type GeneratedFile } from "./generated-file.js";
 
+const INSTANCES: Record<Process["kind"], string> = {
+  web: "1 or more",
+  worker: "1 or more",
+  scheduler: "exactly 1",
+  release: "once per deploy",
+};
+
+/** A Markdown table padded the way prettier pads it, so the generated docs need no reformatting. */
+export function markdownTable(header: string[], rows: string[][]): string {
+  const [head, ...body] = [header, ...rows].map((row) => row.map((cell) => cell.replace(/\|/g, "\\|")));
+  const widths = header.map((_, i) => Math.max(3, ...[head!, ...body].map((row) => (row[i] ?? "").length)));
+  const line = (row: string[]) => `| ${widths.map((w, i) => (row[i] ?? "").padEnd(w)).join(" | ")} |`;
+  return [line(head!), `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`, ...body.map(line)].join("\n");
+}
+
 export function docsContext(plan: Plan, platform: PlatformModule) {
   const processes = plan.processes.map((p) => ({
     ...p,
     commandLine: commandLine(p.command),
-    logs: platform.logs(p.name),
+    logs: platform.logs(p.name, plan),
     railwayConfig: railwayConfigPath(p),
+    instances: INSTANCES[p.kind],
   }));
   const release = processes.find((p) => p.kind === "release");
+  // module:attribute of the web app, e.g. bot.api:api → bot/api.py and api.
+  const [serverModule = "", serverAttr = ""] = plan.server.app.split(":");
   return {
     plan,
     answers: plan.answers,
@@ -24,6 +42,16 @@ export function docsContext(plan: Plan, platform: PlatformModule) {
     web: processes.find((p) => p.kind === "web"),
     scheduler: processes.find((p) => p.kind === "scheduler"),
     workers: processes.filter((p) => p.kind === "worker"),
+    /** Processes that run all the time (not the one-off release step). */
+    services: processes.filter((p) => p.kind !== "release"),
+    /** Processes that may run as several instances. */
+    scalable: processes.filter((p) => !p.singleton && p.kind !== "release"),
+    processTable: markdownTable(
+      ["Process", "Kind", "Command", "Instances"],
+      processes.map((p) => [`\`${p.name}\``, p.kind, `\`${p.commandLine}\``, p.instances]),
+    ),
+    server: { module: serverModule, attr: serverAttr, file: `${serverModule.replace(/\./g, "/")}.py` },
+    webhookUrl: plan.routes.webhook ? `https://${plan.domain}${plan.routes.webhook}` : "",
     secrets: plan.env.filter((v) => v.secret),
     userVars: plan.env.filter((v) => v.source.kind === "user"),
     is: {

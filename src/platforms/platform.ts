@@ -15,8 +15,8 @@ export interface PlatformModule {
   envHint: string;
   /** How a person runs a one-off command (e.g. a migration) in production. */
   oneOff(command: string): string;
-  /** How logs of a process are read. */
-  logs(process: string): string;
+  /** How logs of a process are read (plan for the platform's service names). */
+  logs(process: string, plan: Plan): string;
   /** The platform's own database backups, in one sentence. */
   backupNote: string;
   render(plan: Plan): GeneratedFile[];

@@ -43,7 +43,8 @@ export const railway: PlatformModule = {
     "On Railway set them as service variables (shared variables for the common ones); DATABASE_URL=${{Postgres.DATABASE_URL}} and REDIS_URL=${{Redis.REDIS_URL}} are references.",
   env: () => [forwardedAllowIps("*", "on Railway only Railway's proxy reaches the service's port.")],
   datastoreExample: (store) => (store === "postgres" ? "${{Postgres.DATABASE_URL}}" : "${{Redis.REDIS_URL}}"),
-  oneOff: (command) => `\`railway ssh --service web -- ${command}\` (or \`railway run ${command}\` from your machine, with the production variables)`,
+  // `railway run` would run on this machine, where the private *.railway.internal hosts do not resolve.
+  oneOff: (command) => `\`railway ssh --service web -- ${command}\``,
   logs: (process) => `\`railway logs --service ${process}\``,
   backupNote:
     "Railway can snapshot the Postgres volume on a schedule (daily, weekly, monthly; Postgres service → Backups); the scripts here add dumps you own and can restore anywhere.",

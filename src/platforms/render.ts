@@ -5,7 +5,7 @@ import { commandLine } from "../plan.js";
 import { yamlFile } from "../files/structured.js";
 import { forwardedAllowIps, type PlatformModule } from "./platform.js";
 
-const serviceName = (plan: Plan, p: Process) => `${plan.name}-${p.name}`;
+const serviceName = (plan: Plan, process: string) => `${plan.name}-${process}`;
 
 function envEntry(plan: Plan, v: EnvVar): Record<string, unknown> {
   switch (v.source.kind) {
@@ -31,7 +31,7 @@ export const render: PlatformModule = {
   datastoreExample: (store) =>
     store === "postgres" ? "postgresql://USER:PASSWORD@dpg-xxxx-a:5432/NAME" : "redis://red-xxxx:6379",
   oneOff: (command) => `Open the web service's **Shell** tab in the Render Dashboard and run \`${command}\``,
-  logs: (process) => `the **Logs** tab of the \`${process}\` service in the Render Dashboard`,
+  logs: (process, plan) => `the **Logs** tab of the \`${serviceName(plan, process)}\` service in the Render Dashboard`,
   backupNote:
     "Render PostgreSQL on a paid plan keeps point-in-time recovery for 3 to 7 days (Dashboard → database → Recovery); the scripts here add backups you own and can restore elsewhere.",
   render(plan) {
@@ -48,7 +48,7 @@ export const render: PlatformModule = {
       if (p.kind === "release") continue;
       const service: Record<string, unknown> = {
         type: p.kind === "web" ? "web" : "worker",
-        name: serviceName(plan, p),
+        name: serviceName(plan, p.name),
         runtime: "docker",
         plan: "starter",
         dockerfilePath: "./Dockerfile",
