@@ -7,7 +7,7 @@ PACKAGES=(
   # validators
   nginx shellcheck docker-compose openssl curl util-linux iproute2 tmux
   # servers and clients for backup/restore and live tests
-  postgresql postgresql-client redis-server age
+  postgresql postgresql-client redis-server age gnupg
   # the Python side, from Debian: generated settings must work on Django 3.2
   python3 python3-django python3-dj-database-url python3-whitenoise python3-psycopg2 python3-psycopg
   python3-sentry-sdk python3-redis python3-celery python3-django-celery-beat python3-django-channels

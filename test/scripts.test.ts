@@ -507,6 +507,33 @@ describe("backup and restore against a real PostgreSQL", () => {
     expect(ls(backups).filter((f) => f.endsWith(".dump.age"))).toHaveLength(2);
   });
 
+  it("encrypts with gpg to an imported key and restores with the keyring", () => {
+    requireTools(["gpg"]);
+    const k = kit("render", "django-celery");
+    const db = "gpg_encrypted";
+    const original = seededDb(db);
+    // The key pair lives with whoever restores; the server that backs up only imported the public key.
+    const owner = tempDir("gnupg-owner-");
+    const server = tempDir("gnupg-server-");
+    for (const home of [owner, server]) chmodSync(home, 0o700);
+    const gpg = (home: string, args: string[]) => spawnSync("gpg", ["--batch", ...args], { env: { ...process.env, GNUPGHOME: home }, encoding: "utf8" });
+    const gen = gpg(owner, ["--passphrase", "", "--quick-gen-key", "Backups <backups@example.com>", "default", "default", "never"]);
+    expect(gen.status, gen.stderr).toBe(0);
+    const exported = gpg(owner, ["--armor", "--export", "backups@example.com"]);
+    const imported = spawnSync("gpg", ["--batch", "--import"], { env: { ...process.env, GNUPGHOME: server }, input: exported.stdout, encoding: "utf8" });
+    expect(imported.status, imported.stderr).toBe(0);
+    const backups = tempDir("backups-");
+    const env = dbEnv(db, { BACKUP_DIR: backups, BACKUP_GPG_RECIPIENT: "backups@example.com", GNUPGHOME: server });
+
+    const file = backup(k, env);
+    expect(file.endsWith(".dump.gpg")).toBe(true);
+    expect(ls(backups).filter((f) => f.endsWith(".dump"))).toEqual([]);
+    mutate(db, original);
+    const r = run(k, "restore-db.sh", ["--yes", file], { env: { ...env, GNUPGHOME: owner } });
+    expect(r.status, r.log).toBe(0);
+    expect(state(db)).toEqual(original);
+  });
+
   it("on the platforms without a compose db, a missing DATABASE_URL is a clear error and writes nothing", () => {
     for (const platform of ["render", "railway", "easypanel"] as const) {
       const k = kit(platform, "django-celery");
