@@ -6,6 +6,8 @@ import { z } from "zod";
 export const PLATFORMS = ["render", "railway", "vps", "easypanel"] as const;
 export const STACKS = ["django-celery", "django-channels", "fastapi-chatwoot"] as const;
 export const PACKAGE_MANAGERS = ["pip", "poetry", "uv"] as const;
+/** Used when the repo has no origin remote; the next steps ask for the real one. */
+export const PLACEHOLDER_GIT_REPO = "https://github.com/your-org/your-repo.git";
 export type PlatformId = (typeof PLATFORMS)[number];
 export type StackId = (typeof STACKS)[number];
 export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
@@ -60,7 +62,7 @@ export const answersSchema = z.object({
   gitRepo: z
     .string()
     .regex(/^(https:\/\/[A-Za-z0-9.-]+\/|git@[A-Za-z0-9.-]+:)[A-Za-z0-9._\/-]+$/, "must be an https:// or git@ repository URL")
-    .default("https://github.com/your-org/your-repo.git"),
+    .default(PLACEHOLDER_GIT_REPO),
   gitBranch: z
     .string()
     .regex(/^[A-Za-z0-9._\/-]{1,100}$/, "must be a branch name (letters, digits, . _ / -)")

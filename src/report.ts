@@ -1,4 +1,5 @@
 // What the user reads at the end: the file list with statuses, then the next steps.
+import { PLACEHOLDER_GIT_REPO } from "./answers.js";
 import type { Plan } from "./plan.js";
 import type { WriteAction, WriteStatus } from "./writer.js";
 
@@ -38,6 +39,8 @@ export function nextSteps(plan: Plan, actions: WriteAction[], command: string, o
   // Django gets the kit's health middleware; other apps must answer the probe themselves.
   if (plan.framework !== "django" && !opts.healthFound)
     steps.push(`No health endpoint was found: add GET ${plan.healthPath} returning 200 (platform probes and the Docker HEALTHCHECK call it).`);
+  if (plan.answers.platform === "easypanel" && plan.answers.gitRepo === PLACEHOLDER_GIT_REPO)
+    steps.push("No git remote was found: re-run with --set gitRepo=https://github.com/OWNER/REPO.git (easypanel/template.json builds from it).");
   steps.push("Copy .env.production.example to .env.production (gitignored) and fill it in; never commit it.");
   steps.push("Follow docs/RUNBOOK.md for the first deploy, and tick docs/PRODUCTION_CHECKLIST.md before going live.");
   return [

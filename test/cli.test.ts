@@ -164,6 +164,16 @@ describe("init", () => {
     expect(withHealth.out).not.toContain("No health endpoint");
   });
 
+  it("asks for the repository URL Easypanel builds from when there is no git remote", () => {
+    const dir = tempApp();
+    const r = run(["--dir", dir, "--platform", "easypanel", "--domain", "app.example.com", "--yes"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("--set gitRepo=https://github.com/OWNER/REPO.git");
+    const given = run(["--dir", tempApp(), "--platform", "easypanel", "--domain", "app.example.com", "--set", "gitRepo=https://github.com/acme/shop.git", "--yes"]);
+    expect(given.code).toBe(0);
+    expect(given.out).not.toContain("No git remote");
+  });
+
   it("says which answer it could not detect", () => {
     const dir = tempApp();
     rmSync(join(dir, "manage.py"));
