@@ -28,5 +28,13 @@ if ((EUID != 0)); then
 fi
 printf 'Installing Debian packages for the tests: %s\n' "${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# The tests start their own servers on free loopback ports: keep the packages' services (nginx on :80,
+# PostgreSQL on :5432, Redis on :6379) from starting during the install.
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy"
+  chmod 755 "$policy"
+  trap 'rm -f "$policy"' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
