@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-tools.sh
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 npm run --silent build
+npm run --silent typecheck
 mkdir -p .tmp
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest.json "$@" || status=$?

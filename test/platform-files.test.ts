@@ -26,7 +26,7 @@ describe.each(STACKS)("render.yaml for %s", (stack) => {
   const { plan, files } = renderFiles("render", stack);
   const doc = parse(fileOf(files, "render.yaml"));
   const services = doc.services as Record<string, any>[];
-  const byName = (suffix: string) => services.find((s) => s.name === `${plan.name}-${suffix}`);
+  const byName = (suffix: string) => services.find((s) => s.name === `${plan.name}-${suffix}`)!;
 
   it("is valid against Render's Blueprint schema", () => {
     const ok = validateRender(doc);
@@ -48,14 +48,14 @@ describe.each(STACKS)("render.yaml for %s", (stack) => {
   });
 
   it("wires PostgreSQL and a private Key Value instance, with no secret in the file", () => {
-    const kv = services.find((s) => s.type === "keyvalue");
+    const kv = services.find((s) => s.type === "keyvalue")!;
     expect(kv.ipAllowList).toEqual([]);
     expect(kv.maxmemoryPolicy).toBe("noeviction");
     expect(doc.databases[0].ipAllowList).toEqual([]);
     for (const s of services.filter((x) => x.type !== "keyvalue")) {
       const env = s.envVars as Record<string, any>[];
-      expect(env.find((e) => e.key === "DATABASE_URL").fromDatabase).toEqual({ name: `${plan.name}-db`, property: "connectionString" });
-      expect(env.find((e) => e.key === "REDIS_URL").fromService).toMatchObject({ type: "keyvalue", name: `${plan.name}-redis` });
+      expect(env.find((e) => e.key === "DATABASE_URL")!.fromDatabase).toEqual({ name: `${plan.name}-db`, property: "connectionString" });
+      expect(env.find((e) => e.key === "REDIS_URL")!.fromService).toMatchObject({ type: "keyvalue", name: `${plan.name}-redis` });
       expect(env).toContainEqual({ fromGroup: `${plan.name}-shared` });
     }
     const group = doc.envVarGroups[0].envVars as Record<string, any>[];
@@ -126,7 +126,7 @@ describe.each(STACKS)("easypanel/template.json for %s", (stack) => {
     expect(apps.map((a) => a.data.serviceName).sort()).toEqual(plan.processes.map((p) => p.name).sort());
     expect(doc.services.map((s: { type: string }) => s.type)).toEqual(expect.arrayContaining(["postgres", "redis"]));
     for (const a of apps) expect(a.data.build).toEqual({ type: "dockerfile", file: "Dockerfile" });
-    const web = apps.find((a) => a.data.serviceName === "web");
+    const web = apps.find((a) => a.data.serviceName === "web")!;
     expect(web.data.deploy.command).toBeNull();
     expect(web.data.domains).toEqual([{ host: "app.example.com", https: true, port: plan.port, path: "/" }]);
   });
