@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry point: parse → detect → answers → plan → files → writer, and report. User mistakes end with
 // one line per problem and exit 2, never a stack trace.
-import { cpSync, existsSync, readFileSync, statSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AnswersError, type Answers } from "./answers.js";
@@ -84,8 +84,9 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-const isEntry = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isEntry || process.argv[1]?.endsWith("create-prod-kit")) {
+// Run when executed (directly, or through the npm bin symlink), not when imported by tests.
+const isEntry = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isEntry) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = process.exitCode || code;
