@@ -16,6 +16,12 @@ const dottedPath = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const appObject = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*$/;
 const hostname = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
+/** A whole number from a flag or a file: digits only (no "0x1F", "1e4" or spaces), within bounds. */
+const wholeNumber = (min: number, max: number, range: string) =>
+  z
+    .union([z.number(), z.string().regex(/^\d{1,7}$/, "must be a number (digits only)").transform(Number)], { error: "must be a number" })
+    .pipe(z.number().int("must be a whole number").min(min, range).max(max, range));
+
 export const answersSchema = z.object({
   platform: z.enum(PLATFORMS, { error: `must be one of ${PLATFORMS.join(", ")}` }),
   stack: z.enum(STACKS, { error: `must be one of ${STACKS.join(", ")}` }),
@@ -35,11 +41,7 @@ export const answersSchema = z.object({
   python: z
     .string({ error: "must be a string" })
     .regex(/^3\.(1[0-4])(\.\d{1,2})?$/, "must be a Python version from 3.10 to 3.14, e.g. 3.12 or 3.12.7"),
-  port: z.coerce
-    .number({ error: "must be a number" })
-    .int("must be a whole number")
-    .min(1024, "must be between 1024 and 65535 (the app runs as a non-root user)")
-    .max(65535, "must be between 1024 and 65535"),
+  port: wholeNumber(1024, 65535, "must be between 1024 and 65535 (the app runs as a non-root user)"),
   healthPath: z
     .string()
     .regex(/^\/[A-Za-z0-9._~/-]{0,100}$/, "must be a URL path such as /healthz (letters, digits, . _ ~ - /)"),
@@ -57,8 +59,8 @@ export const answersSchema = z.object({
     .string()
     .regex(/^[1-9][0-9]{0,3}[km]$/, "must be a size such as 10m or 512k")
     .default("10m"),
-  backupRetentionDays: z.coerce.number().int().min(1).max(3650).default(14),
-  backupKeep: z.coerce.number().int().min(1).max(1000).default(30),
+  backupRetentionDays: wholeNumber(1, 3650, "must be between 1 and 3650 days").default(14),
+  backupKeep: wholeNumber(1, 1000, "must be between 1 and 1000 backups").default(30),
   gitRepo: z
     .string()
     .regex(/^(https:\/\/[A-Za-z0-9.-]+\/|git@[A-Za-z0-9.-]+:)[A-Za-z0-9._\/-]+$/, "must be an https:// or git@ repository URL")

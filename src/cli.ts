@@ -1,17 +1,17 @@
 #!/usr/bin/env node
 // Entry point: parse → detect → answers → plan → files → writer, and report. User mistakes end with
 // one line per problem and exit 2, never a stack trace.
-import { cpSync, existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AnswersError, type Answers } from "./answers.js";
 import { HELP, parseCli, UsageError, type CliArgs } from "./cli-args.js";
-import { detectRepo } from "./detect/repo.js";
+import { detectRepo, moduleFile, type RepoFacts } from "./detect/repo.js";
 import { buildPlan, renderKit } from "./kit.js";
-import { resolveAnswers } from "./resolve-answers.js";
+import { flagFor, resolveAnswers } from "./resolve-answers.js";
 import { stacks } from "./stacks/index.js";
-import { applyWrites, planWrites, WriterError } from "./writer.js";
-import { nextSteps, summary } from "./report.js";
+import { applyWritesInterruptibly, blocking, planWrites, WriterError } from "./writer.js";
+import { blockedReport, nextSteps, summary } from "./report.js";
 
 const PACKAGE_ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const EXAMPLE_DIR = "prod-kit-example";
@@ -40,6 +40,24 @@ function equivalentCommand(a: Answers, args: CliArgs): string {
   return parts.join(" ");
 }
 
+function throwIf(problems: string[]): void {
+  if (problems.length) throw new UsageError(problems);
+}
+
+/** Every module the commands will import must be in the app (a typo would only fail at deploy time). */
+function missingModules(answers: Answers, keys: (keyof Answers)[], facts: RepoFacts): string[] {
+  // An app installed into the image (`-e .`) may import its modules from elsewhere (a src/ layout).
+  if (facts.installsProject) return [];
+  return keys.flatMap((key) => {
+    const value = answers[key];
+    if (typeof value !== "string") return [];
+    const module = value.split(":")[0]!;
+    if (moduleFile(facts.root, module)) return [];
+    const base = module.replace(/\./g, "/");
+    return [`${flagFor(key)}: ${module} is not in the app (no ${base}.py or ${base}/__init__.py under ${facts.root})`];
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   const args = parseCli(argv);
   if (args.command === "help") {
@@ -64,29 +82,52 @@ export async function main(argv: string[]): Promise<number> {
     interactive: !args.yes && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY),
     example: useExample,
   });
-  const missing = stacks[answers.stack].required(answers);
-  if (missing.length) throw new UsageError(missing.map((m) => `${m.key} could not be detected: pass ${m.hint}`));
+  const stack = stacks[answers.stack];
+  const missing = stack.required(answers).map((m) => `${m.key} could not be detected: pass ${m.hint}`);
+  throwIf(missing);
+  throwIf(missingModules(answers, stack.modules, facts));
   const plan = buildPlan(answers, facts);
   const actions = planWrites(root, renderKit(plan), { force: args.force });
-  const conflicts = actions.filter((a) => a.status === "conflict");
-  process.stdout.write(summary(actions, { dryRun: args.dryRun, root }));
-  if (args.dryRun) return conflicts.length ? 1 : 0;
-  if (conflicts.length) {
-    process.stdout.write(
-      `\n${conflicts.length} file(s) already exist with other content and were left alone; nothing was written.\n` +
-        "See them with --dry-run, move your copies aside, or replace them with --force.\n",
-    );
+  const stuck = blocking(actions);
+  if (args.dryRun) {
+    process.stdout.write(summary(actions, { dryRun: true, root }));
+    return stuck.length ? 1 : 0;
+  }
+  if (stuck.length) {
+    process.stdout.write(blockedReport(stuck, root));
     return 1;
   }
-  if (useExample && !existsSync(root)) cpSync(exampleSource, root, { recursive: true });
-  applyWrites(root, actions);
-  process.stdout.write(nextSteps(plan, actions, equivalentCommand(answers, args), { healthFound: facts.healthPath !== undefined }));
+  const copiedExample = useExample && !existsSync(root);
+  if (copiedExample) cpSync(exampleSource, root, { recursive: true });
+  let result;
+  try {
+    result = await applyWritesInterruptibly(root, actions);
+  } catch (e) {
+    if (copiedExample) rmSync(root, { recursive: true, force: true });
+    throw e;
+  }
+  if (result.interrupted && !result.written) {
+    if (copiedExample) rmSync(root, { recursive: true, force: true });
+    process.stderr.write(`Interrupted (${result.interrupted}): nothing was written.\n`);
+    return 130;
+  }
+  process.stdout.write(summary(actions, { dryRun: false, root }));
+  if (result.interrupted) {
+    process.stderr.write(`Interrupted (${result.interrupted}) after every file was in place.\n`);
+    return 130;
+  }
+  process.stdout.write(nextSteps(plan, actions, equivalentCommand(answers, args), { healthFound: facts.healthPath !== undefined, notes: facts.notes }));
   return 0;
 }
 
 // Run when executed (directly, or through the npm bin symlink), not when imported by tests.
 const isEntry = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isEntry) {
+  // `create-prod-kit ... | head` closes the pipe early: stop quietly instead of crashing.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = process.exitCode || code;

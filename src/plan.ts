@@ -63,6 +63,12 @@ export interface Plan {
     lockfile: boolean;
     /** Pinned requirements the kit needs that the app's own dependency file lacks. */
     extra: string[];
+    /** pip: requirements.txt and the files it includes, copied before installing. */
+    requirementFiles: string[];
+    /** The requirements install the project itself: the builder needs the whole source. */
+    installsProject: boolean;
+    /** psycopg2 from source needs a compiler and libpq headers to build, and libpq to run. */
+    buildsPsycopg2: boolean;
   };
   /** ASGI (websocket-capable) or WSGI web server. */
   server: { app: string; asgi: boolean };

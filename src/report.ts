@@ -10,18 +10,43 @@ const LABEL: Record<WriteStatus, { done: string; dry: string }> = {
   kept: { done: "kept (yours)", dry: "keep (yours)" },
   conflict: { done: "differs, left alone", dry: "would overwrite (differs; needs --force)" },
   overwrite: { done: "overwritten", dry: "overwrite (--force)" },
+  refused: { done: "refused", dry: "refused" },
 };
 
-export function summary(actions: WriteAction[], opts: { dryRun: boolean; root: string }): string {
-  const width = Math.max(...actions.map((a) => a.path.length));
-  const lines = actions.map((a) => `  ${a.path.padEnd(width)}  ${opts.dryRun ? LABEL[a.status].dry : LABEL[a.status].done}`);
-  const head = opts.dryRun ? `Dry run in ${opts.root}: nothing is written.` : `Kit for ${opts.root}:`;
-  return `${head}\n${lines.join("\n")}\n`;
+function label(a: WriteAction, dry: boolean): string {
+  const text = dry ? LABEL[a.status].dry : LABEL[a.status].done;
+  return a.reason ? `${text}: ${a.reason}` : text;
 }
 
-export function nextSteps(plan: Plan, actions: WriteAction[], command: string, opts: { healthFound: boolean }): string {
+function table(actions: WriteAction[], dry: boolean): string {
+  const width = Math.max(...actions.map((a) => a.path.length));
+  return actions.map((a) => `  ${a.path.padEnd(width)}  ${label(a, dry)}`).join("\n");
+}
+
+/** The file list: what would happen (dry run), or what happened (after writing). */
+export function summary(actions: WriteAction[], opts: { dryRun: boolean; root: string }): string {
+  const head = opts.dryRun ? `Dry run in ${opts.root}: nothing is written.` : `Kit for ${opts.root}:`;
+  return `${head}\n${table(actions, opts.dryRun)}\n`;
+}
+
+/** Why nothing was written: only the files in the way. */
+export function blockedReport(stuck: WriteAction[], root: string): string {
+  const refused = stuck.some((a) => a.status === "refused");
+  return [
+    `Nothing was written in ${root}; ${stuck.length} file(s) are in the way:`,
+    table(stuck, false),
+    "",
+    ...(stuck.some((a) => a.status === "conflict")
+      ? ["See the differences with --dry-run, move your copies aside, or replace them with --force."]
+      : []),
+    ...(refused ? ["Move the refused paths aside (the kit writes only regular files inside the repository); --force does not."] : []),
+    "",
+  ].join("\n");
+}
+
+export function nextSteps(plan: Plan, actions: WriteAction[], command: string, opts: { healthFound: boolean; notes?: string[] }): string {
   const written = actions.filter((a) => ["create", "update", "overwrite"].includes(a.status)).length;
-  const steps: string[] = [];
+  const steps: string[] = [...(opts.notes ?? [])];
   if (plan.dependencies.extra.length) {
     const names = plan.dependencies.extra.join(" ");
     const how =

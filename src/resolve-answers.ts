@@ -1,6 +1,6 @@
 // Where each answer comes from, in order: defaults, then what the repo shows, then flags, then (only
 // with a terminal and without --yes) the user's replies to prompts for what is still missing.
-import { AnswersError, COMMON_QUESTIONS, parseAnswers, type Answers, type QuestionKey } from "./answers.js";
+import { AnswersError, checkField, COMMON_QUESTIONS, parseAnswers, type Answers, type Issue, type QuestionKey } from "./answers.js";
 import type { RepoFacts } from "./detect/repo.js";
 import { stacks } from "./stacks/index.js";
 import { DEFAULT_PYTHON } from "./stacks/runtime-pins.js";
@@ -47,20 +47,67 @@ export function detectedAnswers(facts: RepoFacts, flags: Record<string, unknown>
     ...(example ? { platform: "vps", domain: "app.example.com", email: "ops@example.com" } : {}),
     ...flags,
   };
-  // Only the Let's Encrypt account needs a real mailbox; elsewhere the runbook names it.
-  if (raw.email === undefined && raw.platform !== undefined && raw.platform !== "vps" && typeof raw.domain === "string") {
-    raw.email = `ops@${raw.domain.toLowerCase()}`;
+  // Only the Let's Encrypt account needs a real mailbox; elsewhere the runbook names it. A bad
+  // domain is reported on its own, not again as a bad derived email.
+  if (raw.email === undefined && raw.platform !== undefined && raw.platform !== "vps" && checkField("domain", raw.domain) === undefined) {
+    raw.email = `ops@${String(raw.domain).toLowerCase()}`;
   }
   return raw;
 }
 
 export function missingQuestions(raw: Record<string, unknown>): QuestionKey[] {
-  return (Object.keys(COMMON_QUESTIONS) as QuestionKey[]).filter((k) => raw[k] === undefined);
+  return (Object.keys(COMMON_QUESTIONS) as QuestionKey[]).filter(
+    // Email is asked only for the VPS (Let's Encrypt); elsewhere it follows from the domain.
+    (k) => raw[k] === undefined && !(k === "email" && raw.platform !== undefined && raw.platform !== "vps"),
+  );
+}
+
+/** The flag that sets an answer, for messages. */
+export function flagFor(key: string, flagOf: Record<string, string> = {}): string {
+  return flagOf[key] ?? (key in COMMON_QUESTIONS ? COMMON_QUESTIONS[key as QuestionKey].flag : `--set ${key}`);
+}
+
+/**
+ * Problems found before asking anything: every bad flag, every detected value that cannot be used
+ * (named with the file it came from and the flag that overrides it), one line each.
+ */
+function earlyProblems(facts: RepoFacts, raw: Record<string, unknown>, opts: ResolveOptions): Issue[] {
+  const problems: Issue[] = [];
+  for (const [key, value] of Object.entries(opts.flags)) {
+    const message = checkField(key as keyof Answers, value);
+    if (message) problems.push({ path: flagFor(key, opts.flagOf), message });
+  }
+  for (const [key, value] of Object.entries(raw)) {
+    if (key in opts.flags || value === undefined) continue;
+    const message = checkField(key as keyof Answers, value);
+    if (!message) continue;
+    // The repository URL matters only on Easypanel, whose next steps ask for it; a project name
+    // that cannot be one simply is not used.
+    if (key === "gitRepo" || key === "name") {
+      delete raw[key];
+      continue;
+    }
+    const source = facts.sources[key] ? ` in ${facts.sources[key]}` : "";
+    problems.push({ path: flagFor(key), message: `found "${String(value)}"${source}, which ${message}; pass ${flagFor(key)} to choose` });
+  }
+  if (facts.unsupportedPython && opts.flags.python === undefined) {
+    const { wanted, source } = facts.unsupportedPython;
+    problems.push({
+      path: "--python",
+      message: `the app asks for Python ${wanted} (${source}) and the kit builds 3.10 to 3.14: pass --python with the version to build for`,
+    });
+  }
+  if (facts.isPythonRepo && raw.packageManager === undefined) {
+    problems.push({
+      path: "dependencies",
+      message: facts.notes.find((n) => n.startsWith("Pipenv")) ?? "no requirements.txt or pyproject.toml was found: the image installs the app's dependencies from one",
+    });
+  }
+  return problems;
 }
 
 async function prompt(facts: RepoFacts, raw: Record<string, unknown>, example: boolean): Promise<Record<string, unknown>> {
   const p = await import("@clack/prompts");
-  const { checkField } = await import("./answers.js");
   p.intro("create-prod-kit");
   const known = Object.entries(raw)
     .filter(([k, v]) => v !== undefined && k !== "gitRepo")
@@ -93,20 +140,20 @@ async function prompt(facts: RepoFacts, raw: Record<string, unknown>, example: b
 
 export async function resolveAnswers(facts: RepoFacts, opts: ResolveOptions): Promise<Answers> {
   let raw = detectedAnswers(facts, opts.flags, opts.example);
-  const missing = missingQuestions(raw);
-  if (missing.length > 0) {
-    if (!opts.interactive) {
-      throw new AnswersError(
-        missing.map((k) => ({ path: COMMON_QUESTIONS[k].flag, message: "is required (no terminal to ask, or --yes was given)" })),
-      );
-    }
-    raw = await prompt(facts, raw, opts.example);
+  const problems = earlyProblems(facts, raw, opts);
+  const missing = missingQuestions(raw).filter((k) => !problems.some((p) => p.path === COMMON_QUESTIONS[k].flag));
+  if (problems.length || (missing.length && !opts.interactive)) {
+    const required = opts.interactive
+      ? []
+      : missing.map((k) => ({ path: COMMON_QUESTIONS[k].flag, message: "is required (no terminal to ask, or --yes was given)" }));
+    throw new AnswersError([...problems, ...required]);
   }
+  if (missing.length) raw = await prompt(facts, raw, opts.example);
   try {
     return parseAnswers(raw);
   } catch (e) {
     if (e instanceof AnswersError) {
-      throw new AnswersError(e.issues.map((i) => ({ ...i, path: opts.flagOf[i.path] ?? i.path })));
+      throw new AnswersError(e.issues.map((i) => ({ ...i, path: flagFor(i.path.split(".")[0]!, opts.flagOf) })));
     }
     throw e;
   }

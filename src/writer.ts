@@ -1,9 +1,22 @@
 // The only module that touches the user's disk. It decides, per file, what would happen (create,
-// identical, update a managed block, keep the user's copy, conflict), and applies that plan
+// identical, update a managed block, keep the user's copy, conflict, refuse), and applies that plan
 // all-or-nothing: every file is staged beside its target first, then renamed into place.
 import { randomBytes } from "node:crypto";
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
-import { dirname, join } from "node:path";
+import {
+  chmodSync,
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
 import type { GeneratedFile } from "./files/generated-file.js";
 
 export const BLOCK_START = "# >>> create-prod-kit >>>";
@@ -21,7 +34,9 @@ export type WriteStatus =
   /** differs from what the kit would write; left alone without --force */
   | "conflict"
   /** differs, and --force replaces it */
-  | "overwrite";
+  | "overwrite"
+  /** cannot be written safely (outside the repo through a link, or in the way); not even --force */
+  | "refused";
 
 export interface WriteAction {
   path: string;
@@ -29,16 +44,55 @@ export interface WriteAction {
   /** The bytes the file will hold after writing (for managed blocks: the whole merged file). */
   content: string;
   mode: number;
+  /** Why a file is a conflict or refused, when it is not simply "differs". */
+  reason?: string;
 }
 
-function readExisting(path: string): { content: string; mode: number } | undefined {
+type Existing = { kind: "absent" } | { kind: "file"; content: string; mode: number } | { kind: "other"; reason: string };
+
+const isInside = (root: string, path: string): boolean => path === root || path.startsWith(root + sep);
+
+/**
+ * What is at `rel` under root, never following a link out of the repo: a folder on the way that is
+ * a link elsewhere, or a file that is a link, is reported rather than written through.
+ */
+function inspect(root: string, rel: string): Existing {
+  const parts = rel.split("/");
+  let dir = root;
+  for (const part of parts.slice(0, -1)) {
+    dir = join(dir, part);
+    let st;
+    try {
+      st = lstatSync(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return { kind: "absent" };
+      throw e;
+    }
+    if (st.isSymbolicLink()) {
+      const target = realpathOrUndefined(dir);
+      if (!target || !isInside(realpathSync(root), target)) return { kind: "other", reason: `${relative(root, dir)}/ is a link out of the repository` };
+    } else if (!st.isDirectory()) {
+      return { kind: "other", reason: `${relative(root, dir)} is a file where a folder is needed` };
+    }
+  }
+  const path = join(root, rel);
+  let st;
   try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new WriterError(`${path} exists and is not a regular file`);
-    return { content: readFileSync(path, "utf8"), mode: st.mode & 0o777 };
+    st = lstatSync(path);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { kind: "absent" };
     throw e;
+  }
+  if (st.isSymbolicLink()) return { kind: "other", reason: "is a symbolic link" };
+  if (!st.isFile()) return { kind: "other", reason: "exists and is not a regular file" };
+  return { kind: "file", content: readFileSync(path, "utf8"), mode: st.mode & 0o777 };
+}
+
+function realpathOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
   }
 }
 
@@ -57,17 +111,27 @@ export function mergeBlock(existing: string | undefined, block: string): string 
 }
 
 export function planWrites(root: string, files: GeneratedFile[], opts: { force: boolean }): WriteAction[] {
-  return files.map((f) => {
-    const existing = readExisting(join(root, f.path));
-    if (f.owner === "managed-block") {
-      const content = mergeBlock(existing?.content, f.content);
-      const status = !existing ? "create" : existing.content === content ? "identical" : "update";
-      return { path: f.path, status, content, mode: existing?.mode ?? f.mode };
+  return files.map((f): WriteAction => {
+    const existing = inspect(root, f.path);
+    if (existing.kind === "other") {
+      const link = existing.reason === "is a symbolic link";
+      if (link && f.owner === "once") return { path: f.path, status: "kept", content: "", mode: f.mode };
+      // --force may replace a link to a file by a regular file (the link's target is never written);
+      // a managed block is never written over a link (the user's lines are elsewhere), and a folder
+      // that leads out of the repo, or a file in the way of a folder, is never written through.
+      const status = link && f.owner === "generated" ? (opts.force ? "overwrite" : "conflict") : "refused";
+      return { path: f.path, status, content: f.content, mode: f.mode, reason: existing.reason };
     }
-    if (!existing) return { path: f.path, status: "create", content: f.content, mode: f.mode };
-    if (f.owner === "once") return { path: f.path, status: "kept", content: existing.content, mode: existing.mode };
-    if (existing.content === f.content)
-      return { path: f.path, status: existing.mode === f.mode ? "identical" : "update", content: f.content, mode: f.mode };
+    const current = existing.kind === "file" ? existing : undefined;
+    if (f.owner === "managed-block") {
+      const content = mergeBlock(current?.content, f.content);
+      const status = !current ? "create" : current.content === content ? "identical" : "update";
+      return { path: f.path, status, content, mode: current?.mode ?? f.mode };
+    }
+    if (!current) return { path: f.path, status: "create", content: f.content, mode: f.mode };
+    if (f.owner === "once") return { path: f.path, status: "kept", content: current.content, mode: current.mode };
+    if (current.content === f.content)
+      return { path: f.path, status: current.mode === f.mode ? "identical" : "update", content: f.content, mode: f.mode };
     return { path: f.path, status: opts.force ? "overwrite" : "conflict", content: f.content, mode: f.mode };
   });
 }
@@ -75,50 +139,126 @@ export function planWrites(root: string, files: GeneratedFile[], opts: { force: 
 export class WriterError extends Error {}
 
 const WRITES: WriteStatus[] = ["create", "update", "overwrite"];
+const BLOCKING: WriteStatus[] = ["conflict", "refused"];
+
+export const blocking = (actions: WriteAction[]): WriteAction[] => actions.filter((a) => BLOCKING.includes(a.status));
+
+interface Staged {
+  root: string;
+  files: { tmp: string; target: string; path: string }[];
+  /** Folders this run created, deepest last, so a failed run can remove them again. */
+  createdDirs: string[];
+}
+
+function stageOne(staged: Staged, a: WriteAction): void {
+  const target = join(staged.root, a.path);
+  const first = mkdirSync(dirname(target), { recursive: true });
+  if (first) {
+    // Every folder from `first` down to the target's folder is new.
+    for (let d = dirname(target); isInside(first, d); d = dirname(d)) staged.createdDirs.unshift(d);
+  }
+  const tmp = `${target}.prod-kit-${randomBytes(4).toString("hex")}.tmp`;
+  staged.files.push({ tmp, target, path: a.path });
+  const fd = openSync(tmp, "wx", a.mode);
+  try {
+    writeSync(fd, a.content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  chmodSync(tmp, a.mode);
+}
+
+function discard(staged: Staged): void {
+  for (const s of staged.files) rmSync(s.tmp, { force: true });
+  for (const d of [...staged.createdDirs].reverse()) {
+    try {
+      rmdirSync(d);
+    } catch {
+      // not empty (something else was put there meanwhile): leave it
+    }
+  }
+}
+
+/** Renames every staged file into place. Renames within one folder do not fail in practice; if one does, say exactly what was replaced. */
+function commit(staged: Staged): void {
+  const done: string[] = [];
+  for (const s of staged.files) {
+    try {
+      renameSync(s.tmp, s.target);
+    } catch (e) {
+      for (const rest of staged.files.slice(done.length)) rmSync(rest.tmp, { force: true });
+      const err = e as NodeJS.ErrnoException;
+      throw new WriterError(
+        `could not put ${s.path} in place (${err.code ?? err.message}); ${done.length ? `already replaced: ${done.join(", ")}` : "nothing was written"}`,
+      );
+    }
+    done.push(s.path);
+  }
+}
+
+function failStaging(staged: Staged, e: unknown): never {
+  discard(staged);
+  if (e instanceof WriterError) throw e;
+  const err = e as NodeJS.ErrnoException;
+  const path = err.path ? relative(staged.root, err.path).replace(/\.prod-kit-[0-9a-f]+\.tmp$/, "") : "a file";
+  throw new WriterError(`could not write ${path}: ${err.code ?? err.message}; nothing was written`);
+}
+
+function checkWritable(actions: WriteAction[]): WriteAction[] {
+  const stuck = blocking(actions);
+  if (stuck.length) throw new WriterError(`refusing to write: ${stuck.map((a) => a.path).join(", ")} cannot be written as planned`);
+  return actions.filter((a) => WRITES.includes(a.status));
+}
+
+/** Writes every action that changes something, all or nothing. Refuses when any conflict is left. */
+export function applyWrites(root: string, actions: WriteAction[]): void {
+  const todo = checkWritable(actions);
+  const staged: Staged = { root, files: [], createdDirs: [] };
+  try {
+    for (const a of todo) stageOne(staged, a);
+  } catch (e) {
+    failStaging(staged, e);
+  }
+  commit(staged);
+}
 
 /**
- * Writes every action that changes something, all or nothing. Refuses when any conflict is left.
- * Interrupts (SIGINT/SIGTERM) are held off until the files are either all staged-and-renamed or
- * all cleaned up, so no target is ever half-written.
+ * applyWrites for the command line, where the user may press Ctrl-C. Files are staged one per turn
+ * of the event loop so a signal is noticed while staging; then nothing is replaced and the staged
+ * copies are removed. Once every file is staged, the renames run without a break and the signal
+ * takes effect after them: the files are either all old or all new.
  */
-export function applyWrites(root: string, actions: WriteAction[]): void {
-  if (actions.some((a) => a.status === "conflict")) throw new WriterError("refusing to write: unresolved conflicts");
-  const todo = actions.filter((a) => WRITES.includes(a.status));
-  const staged: { tmp: string; target: string; mode: number }[] = [];
+export async function applyWritesInterruptibly(root: string, actions: WriteAction[]): Promise<{ interrupted?: NodeJS.Signals; written: boolean }> {
+  const todo = checkWritable(actions);
+  const staged: Staged = { root, files: [], createdDirs: [] };
   let interrupted: NodeJS.Signals | undefined;
   const hold = (signal: NodeJS.Signals) => {
-    interrupted = signal;
+    interrupted ??= signal;
   };
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
   process.on("SIGINT", hold);
   process.on("SIGTERM", hold);
   try {
-    for (const a of todo) {
-      const target = join(root, a.path);
-      mkdirSync(dirname(target), { recursive: true });
-      const tmp = `${target}.prod-kit-${randomBytes(4).toString("hex")}.tmp`;
-      staged.push({ tmp, target, mode: a.mode });
-      const fd = openSync(tmp, "wx", a.mode);
-      try {
-        writeSync(fd, a.content);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
+    try {
+      for (const a of todo) {
+        stageOne(staged, a);
+        await nextTurn();
+        if (interrupted) break;
       }
-      chmodSync(tmp, a.mode);
-      if (interrupted) throw new WriterError(`interrupted (${interrupted}) before any file was replaced; nothing was written`);
+    } catch (e) {
+      failStaging(staged, e);
     }
-    for (const s of staged) renameSync(s.tmp, s.target);
-    staged.length = 0;
-  } catch (e) {
-    for (const s of staged) rmSync(s.tmp, { force: true });
-    if (e instanceof WriterError) throw e;
-    const err = e as NodeJS.ErrnoException;
-    throw new WriterError(`could not write ${err.path ?? "a file"}: ${err.code ?? err.message}; nothing was written`);
+    if (interrupted) {
+      discard(staged);
+      return { interrupted, written: false };
+    }
+    commit(staged);
+    // A signal that arrived during the renames is delivered on this turn; it ends the run after them.
+    await nextTurn();
+    return { interrupted, written: true };
   } finally {
     process.off("SIGINT", hold);
     process.off("SIGTERM", hold);
-    if (interrupted) {
-      process.exitCode = 130;
-    }
   }
 }

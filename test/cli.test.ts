@@ -1,7 +1,7 @@
 // The command-line contract, through the built CLI in a child process: flags, exit codes, dry run,
 // never overwriting, the .gitignore block, hostile input, and the built-in example.
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -118,6 +118,39 @@ describe("init", () => {
     expect(readFileSync(join(dir, "Dockerfile"), "utf8")).toContain("USER app");
   });
 
+  it("when files are in the way, lists only those and never claims to have written anything", () => {
+    const dir = tempApp();
+    writeFileSync(join(dir, "Dockerfile"), "FROM python:3.12\n");
+    const r = run(["--dir", dir, ...BASE]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("Nothing was written");
+    expect(r.out).toMatch(/Dockerfile\s+differs, left alone/);
+    expect(r.out).not.toMatch(/created|written\.|Next steps/);
+  });
+
+  it("refuses to write through a folder that links out of the repository, even with --force", () => {
+    const dir = tempApp();
+    const outside = mkdtempSync(join(tmpdir(), "cli-outside-"));
+    dirs.push(outside);
+    symlinkSync(outside, join(dir, "docs"));
+    for (const extra of [[], ["--force"]]) {
+      const r = run(["--dir", dir, ...BASE, ...extra]);
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/docs\/RUNBOOK\.md\s+refused: docs\/ is a link out of the repository/);
+    }
+    expect(readdirSync(outside)).toEqual([]);
+    expect(existsSync(join(dir, "Dockerfile"))).toBe(false);
+  });
+
+  it("stops quietly when its output is cut short (| head)", () => {
+    const dir = tempApp();
+    const r = spawnSync("bash", ["-c", `set -o pipefail; ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} --dir ${JSON.stringify(dir)} ${BASE.join(" ")} | head -1`], {
+      encoding: "utf8",
+    });
+    expect(r.stdout).toContain("Kit for");
+    expect(r.stderr).toBe("");
+  });
+
   it("merges its block into an existing .gitignore and keeps the user's lines", () => {
     const dir = tempApp();
     writeFileSync(join(dir, ".gitignore"), "node_modules/\n*.log\n");
@@ -195,6 +228,9 @@ describe("bad input is rejected with exit 2, one clear line each, and reaches no
     ["an email with a newline", ["--email", "ops@example.com\nX"], /^error: --email: must be a plain email/m],
     ["a port out of range", ["--set", "port=70000"], /^error: --set port: must be between 1024 and 65535/m],
     ["a port that is not a number", ["--set", "port=80a"], /^error: --set port: must be a number/m],
+    ["a port in hexadecimal", ["--set", "port=0x1F90"], /^error: --set port: must be a number/m],
+    ["a channel name with a space", ["--set", "channelsWorkers=a b"], /^error: --set channelsWorkers: channel names are/m],
+    ["a backup count that is not a number", ["--set", "backupKeep=abc"], /^error: --set backupKeep: must be a number/m],
     ["an unknown platform", ["--platform", "heroku"], /^error: --platform: must be one of render, railway, vps, easypanel/m],
     ["a Python version too old", ["--python", "2.7"], /^error: --python: must be a Python version/m],
     ["a health path with a quote", ["--set", "healthPath=/h'ealth"], /^error: --set healthPath: must be a URL path/m],
@@ -217,6 +253,58 @@ describe("bad input is rejected with exit 2, one clear line each, and reaches no
     expect(r.err).not.toMatch(/node:internal|at .*\.js:\d+/);
     expect(snapshotDir(dir)).toEqual(before);
     expect(existsSync("/tmp/pwned")).toBe(false);
+  });
+
+  it("names the file a bad detected value came from, and the flag that overrides it", () => {
+    const dir = tempApp("fastapi-chatwoot");
+    mkdirSync(join(dir, "my-bot"));
+    renameSync(join(dir, "bot", "api.py"), join(dir, "my-bot", "main.py"));
+    const r = run(["--dir", dir, ...BASE]);
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe(
+      'error: --set fastapiApp: found "my-bot.main:api" in my-bot/main.py, which must be module:attribute, e.g. bot.api:api; pass --set fastapiApp to choose',
+    );
+  });
+
+  it("refuses a Python the app pins that the kit cannot build, until --python chooses one", () => {
+    const dir = tempApp();
+    writeFileSync(join(dir, ".python-version"), "3.9.18\n");
+    const r = run(["--dir", dir, ...BASE, "--dry-run"]);
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe(
+      "error: --python: the app asks for Python 3.9 (.python-version) and the kit builds 3.10 to 3.14: pass --python with the version to build for",
+    );
+    expect(run(["--dir", dir, ...BASE, "--dry-run", "--python", "3.12"]).code).toBe(0);
+  });
+
+  it("refuses a module the app does not have", () => {
+    const dir = tempApp();
+    const r = run(["--dir", dir, ...BASE, "--set", "settingsModule=nope.settings"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("error: --set settingsModule: nope.settings is not in the app (no nope/settings.py or nope/settings/__init__.py");
+    expect(existsSync(join(dir, "nope"))).toBe(false);
+  });
+
+  it("says how to move on from Pipenv", () => {
+    const dir = tempApp();
+    rmSync(join(dir, "requirements.txt"));
+    writeFileSync(join(dir, "Pipfile"), "[packages]\ndjango = '*'\n");
+    const r = run(["--dir", dir, ...BASE]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("pipenv requirements > requirements.txt");
+  });
+
+  it("asks for the email only where Let's Encrypt needs it, and reports each problem once", () => {
+    const dir = tempApp();
+    const r = run(["--dir", dir, "--platform", "render", "--python", "2.7", "--name", "A B", "--yes"]);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split("\n").sort()).toEqual([
+      "error: --domain: is required (no terminal to ask, or --yes was given)",
+      expect.stringMatching(/^error: --name: must be/),
+      expect.stringMatching(/^error: --python: must be/),
+    ]);
+    const badDomain = run(["--dir", dir, "--platform", "render", "--domain", "a..example.com", "--yes"]);
+    expect(badDomain.err.trim().split("\n")).toEqual([expect.stringMatching(/^error: --domain: must be a bare hostname/)]);
   });
 
   it("reports every bad flag at once", () => {

@@ -10,6 +10,7 @@ import { COMBOS, FIXTURES, renderFiles, EXAMPLES } from "./helpers/kit.js";
 
 interface Case {
   label: string;
+  extra: string[];
   dockerfile: string;
   django: boolean;
   manager: string;
@@ -23,6 +24,7 @@ function dockerfileFor(platform: (typeof COMBOS)[number]["platform"], stack: (ty
   const { plan, files } = renderFiles(platform, stack, { app });
   return {
     label: `${platform} × ${stack}${app ? ` (${app.split("/").pop()})` : ""}`,
+    extra: plan.dependencies.extra,
     dockerfile: files.find((f) => f.path === "Dockerfile")!.content,
     django: plan.framework === "django",
     manager: plan.dependencies.manager,
@@ -38,6 +40,8 @@ const cases: Case[] = [
   dockerfileFor("render", "django-celery", join(FIXTURES, "django-uv")),
   dockerfileFor("vps", "fastapi-chatwoot", join(FIXTURES, "fastapi-reqs")),
   dockerfileFor("railway", "django-channels", join(FIXTURES, "django-poetry")),
+  dockerfileFor("vps", "django-celery", join(FIXTURES, "django-legacy")),
+  dockerfileFor("easypanel", "fastapi-chatwoot", join(FIXTURES, "fastapi-poetry2")),
 ];
 
 describe.each(cases)("Dockerfile for $label", (c) => {
@@ -60,9 +64,25 @@ describe.each(cases)("Dockerfile for $label", (c) => {
   it("installs dependencies with the app's own manager", () => {
     const runs = instructions.filter((i) => i.getKeyword() === "RUN").map(text).join("\n");
     if (c.manager === "pip") expect(runs).toMatch(/pip install --no-cache-dir -r requirements\.txt/);
-    if (c.manager === "poetry") expect(runs).toMatch(/poetry export --only main --format requirements\.txt/);
+    if (c.manager === "poetry") {
+      expect(runs).toMatch(/poetry export --only main --format requirements\.txt/);
+      // Without poetry.lock the build resolves one (and says so); with it, the lock is copied in.
+      const copies = instructions.filter((i) => i.getKeyword() === "COPY").map(text);
+      if (c.lockfile) expect(copies).toContain("pyproject.toml poetry.lock ./");
+      else expect(copies.join("\n")).not.toContain("poetry.lock");
+      expect(/poetry lock\b/.test(runs)).toBe(!c.lockfile);
+    }
     if (c.manager === "uv" && c.lockfile) expect(runs).toMatch(/uv sync --locked --no-dev --no-install-project --no-cache/);
     if (c.manager === "uv" && !c.lockfile) expect(runs).toMatch(/uv pip install --no-cache --python \/opt\/venv\/bin\/python -r pyproject\.toml/);
+  });
+
+  it("adds the kit's packages without letting them change what the app resolved", () => {
+    const runs = instructions.filter((i) => i.getKeyword() === "RUN").map(text).join("\n");
+    if (c.extra.length === 0 || (c.manager === "uv" && !c.lockfile)) return;
+    const freeze = runs.search(/freeze( --python \S+)? --exclude-editable > \/tmp\/app-constraints\.txt/);
+    const constrained = runs.indexOf(`-c /tmp/app-constraints.txt ${c.extra.map((e) => `"${e}"`).join(" ")}`);
+    expect(freeze).toBeGreaterThan(0);
+    expect(constrained).toBeGreaterThan(freeze);
   });
 
   it("runs the web process as a non-root user, exec-form, on $PORT, with a health check", () => {
@@ -72,7 +92,7 @@ describe.each(cases)("Dockerfile for $label", (c) => {
     expect(env).toContain("PYTHONUNBUFFERED=1");
     expect(env).toContain(`PORT=${c.port}`);
     // The build-only secret never reaches the image's environment.
-    expect(env).not.toMatch(/SECRET_KEY/);
+    expect(env).not.toMatch(/SECRET_KEY|DATABASE_URL|REDIS_URL/);
     const cmd = JSON.parse(text(kw("CMD")[0]!));
     expect(cmd[0]).toBe("gunicorn");
     expect(cmd).toContain("gunicorn.conf.py");
@@ -84,7 +104,10 @@ describe.each(cases)("Dockerfile for $label", (c) => {
   it(c.django ? "collects static files at build time with a throwaway secret" : "has no Django build step", () => {
     const runs = kw("RUN").map(text).join("\n");
     if (c.django) {
-      expect(runs).toMatch(/PROD_KIT_BUILD=1 SECRET_KEY=build-only-\S{40,} python manage\.py collectstatic --noinput/);
+      // Build-only values for settings that read them on import; none of them is in the image's ENV.
+      expect(runs).toMatch(
+        /PROD_KIT_BUILD=1 SECRET_KEY=build-only-\S{40,} DATABASE_URL=sqlite:\/\/:memory: REDIS_URL=redis:\/\/127\.0\.0\.1:6379\/0 python manage\.py collectstatic --noinput/,
+      );
       expect(kw("ENV").map(text).join(" ")).toContain(`DJANGO_SETTINGS_MODULE=${c.settings}`);
     } else {
       expect(runs).not.toMatch(/collectstatic/);
@@ -92,7 +115,44 @@ describe.each(cases)("Dockerfile for $label", (c) => {
   });
 });
 
+describe("layouts that need more than one file or a compiler", () => {
+  const legacy = cases.find((c) => c.label.includes("django-legacy"))!;
+  const instructions = DockerfileParser.parse(legacy.dockerfile).getInstructions();
+  const args = (kw: string) => instructions.filter((i) => i.getKeyword() === kw).map((i) => (i.getArgumentsContent() ?? "").replace(/\s+/g, " "));
+
+  it("copies every requirements file an -r or -c line names, at its own path", () => {
+    expect(args("COPY").slice(0, 3)).toEqual([
+      "requirements.txt requirements.txt",
+      "requirements/base.txt requirements/base.txt",
+      "requirements/constraints.txt requirements/constraints.txt",
+    ]);
+  });
+
+  it("builds psycopg2 with a compiler in the builder and ships only libpq at run time", () => {
+    const [builderSetup, , runtimeSetup] = args("RUN");
+    expect(builderSetup).toContain("apt-get install -y --no-install-recommends gcc libc6-dev libpq-dev");
+    expect(runtimeSetup).toContain("apt-get install -y --no-install-recommends libpq5");
+    expect(runtimeSetup).not.toMatch(/gcc|libpq-dev/);
+  });
+
+  it("picks the pins that still support its Django 3.2 (and psycopg2, which it has)", () => {
+    expect(legacy.extra).toEqual(["whitenoise==6.7.0", "dj-database-url==2.2.0", expect.stringMatching(/^sentry-sdk==/)]);
+  });
+});
+
 describe("the hadolint rule check itself", () => {
+  it("honours `# hadolint ignore=` for the next instruction only", () => {
+    const text = [
+      "FROM python:3.12.15-slim-bookworm",
+      "# hadolint ignore=DL3008",
+      "RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*",
+      "COPY . /app",
+      "RUN apt-get update && apt-get install -y --no-install-recommends wget && rm -rf /var/lib/apt/lists/*",
+      "USER app",
+    ].join("\n");
+    expect(hadolintFindings(text)).toEqual(["DL3008 apt package not pinned: wget"]);
+  });
+
   it("catches the classic mistakes", () => {
     const bad = [
       "FROM python",

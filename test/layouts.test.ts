@@ -23,6 +23,8 @@ const APPS = [
   join(FIXTURES, "django-uv"),
   join(FIXTURES, "fastapi-reqs"),
   join(FIXTURES, "django-poetry"),
+  join(FIXTURES, "django-legacy"),
+  join(FIXTURES, "fastapi-poetry2"),
 ];
 const cases = APPS.flatMap((app) => PLATFORMS.map((platform) => ({ app, platform, label: `${app.split("/").slice(-2).join("/")} on ${platform}` })));
 

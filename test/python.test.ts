@@ -2,6 +2,7 @@
 // config executed, and for Django `manage.py check --deploy` with zero warnings on real apps
 // (Debian's Django 3.2), plus the behaviour of the settings and the health middleware.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -62,6 +63,7 @@ const DJANGO_APPS = [
   { label: "examples/django-channels", stack: "django-channels" as const, app: undefined },
   { label: "fixtures/django-uv (settings package, Celery app in tasks_app.py)", stack: "django-celery" as const, app: join(FIXTURES, "django-uv") },
   { label: "fixtures/django-poetry (no security middleware of its own)", stack: "django-channels" as const, app: join(FIXTURES, "django-poetry") },
+  { label: "fixtures/django-legacy (Django 3.2 pins, split requirements)", stack: "django-celery" as const, app: join(FIXTURES, "django-legacy") },
 ];
 
 let deployChecks = 0;
@@ -140,7 +142,69 @@ print(getattr(s, "STORAGES", {}).get("staticfiles"), getattr(s, "STORAGES", {}).
         : "import django; django.setup(); from django.conf import settings as s; print(s.CHANNEL_LAYERS['default']['BACKEND'], s.CHANNEL_LAYERS['default']['CONFIG']['hosts'])";
     const r = py(k, ["-c", code], { REDIS_URL: "rediss://:pw@redis.example.net:6380/0" });
     if (stack === "django-celery") expect(r.out.trim()).toBe("rediss://:pw@redis.example.net:6380/0 True True");
-    else expect(r.out.trim()).toBe("channels_redis.core.RedisChannelLayer [{'address': 'rediss://:pw@redis.example.net:6380/0'}]");
+    else expect(r.out.trim()).toMatch(/^channels_redis\.\w+\.\w+ \[\{'address': 'rediss:\/\/:pw@redis\.example\.net:6380\/0'\}\]$/);
+  });
+
+  it("accept a generated 256-bit key shorter than 50 characters (Render's), stretched, with no deploy warning", () => {
+    const base64Key = "q0Zy3vX9mLk2Rt8sWbN4cH7pJd1eFg6uAo5iYx0TzE8=";
+    expect(base64Key).toHaveLength(44);
+    const r = py(k, ["manage.py", "check", "--deploy"], { SECRET_KEY: base64Key });
+    expect(r.out.trim()).toBe("System check identified no issues (0 silenced).");
+    const key = py(k, ["-c", "import django; django.setup(); from django.conf import settings as s; print(s.SECRET_KEY)"], { SECRET_KEY: base64Key });
+    expect(key.out.trim()).toBe(createHash("sha512").update(base64Key).digest("hex"));
+    const short = py(k, ["manage.py", "check"], { SECRET_KEY: "too-short-to-be-random" });
+    expect(short.out).toContain("ImproperlyConfigured: SECRET_KEY must be set");
+  });
+
+  it("check the database only when asked, with a real query (503 when it is unreachable)", () => {
+    const script = `import django; django.setup()\nfrom django.test import Client\nprint(Client().get("${health}", HTTP_HOST="10.0.0.9").status_code)`;
+    const status = (env: Record<string, string>) => py(k, ["-c", script], env).out.split("\n")[0];
+    expect(status({ HEALTH_CHECK_DATABASE: "1", DATABASE_URL: "postgres://app:pw@127.0.0.1:9/app" })).toBe("503");
+    expect(status({ HEALTH_CHECK_DATABASE: "1", DATABASE_URL: `sqlite:///${join(k.dir, "health.sqlite3")}` })).toBe("200");
+    expect(status({ DATABASE_URL: "postgres://app:pw@127.0.0.1:9/app" })).toBe("200");
+  });
+
+  it("trust CSRF origins in the form the running Django expects", () => {
+    const show = (version: string) =>
+      `import django\n${version}django.setup()\nfrom django.conf import settings as s\nprint(s.CSRF_TRUSTED_ORIGINS)`;
+    const env = { ALLOWED_HOSTS: "app.example.com,.example.org" };
+    // Debian's Django 3.2 compares host names; 4.0 and later want the scheme.
+    expect(py(k, ["-c", show("")], env).out.trim()).toBe("['app.example.com', 'example.org', '.example.org']");
+    expect(py(k, ["-c", show("django.VERSION = (5, 1, 4, 'final', 0)\n")], env).out.trim()).toBe(
+      "['https://app.example.com', 'https://example.org', 'https://*.example.org']",
+    );
+  });
+});
+
+describe("CSRF on a running Django 3.2 app", () => {
+  it("accepts a POST from a trusted origin over HTTPS and refuses an untrusted one", () => {
+    const k = kit("vps", "django-celery", { app: join(FIXTURES, "django-legacy") });
+    const post = (referer: string) => `
+import django
+django.setup()
+from django.test import Client
+c = Client(enforce_csrf_checks=True)
+c.cookies["csrftoken"] = "a" * 64
+r = c.post("/ping/", HTTP_HOST="app.example.com", HTTP_X_FORWARDED_PROTO="https", HTTP_REFERER="${referer}", HTTP_X_CSRFTOKEN="a" * 64)
+print(r.status_code)`;
+    const env = { CSRF_TRUSTED_ORIGINS: "https://admin.example.com" };
+    const status = (referer: string) => py(k, ["-c", post(referer)], env).out.split("\n")[0];
+    expect(status("https://admin.example.com/form")).toBe("200");
+    expect(status("https://evil.example.net/form")).toBe("403");
+  });
+});
+
+describe("Channels keeps the app's own channels_redis options", () => {
+  it("replaces only the hosts of a channels_redis layer, and an in-memory layer entirely", () => {
+    const code = "import django; django.setup(); from django.conf import settings as s; print(s.CHANNEL_LAYERS)";
+    const own = py(kit("render", "django-channels", { app: join(FIXTURES, "django-poetry") }), ["-c", code]);
+    expect(own.out.trim()).toBe(
+      "{'default': {'BACKEND': 'channels_redis.pubsub.RedisPubSubChannelLayer', 'CONFIG': {'hosts': [{'address': 'redis://127.0.0.1:6379/0'}], 'prefix': 'shop', 'expiry': 30}}}",
+    );
+    const inMemory = py(kit("render", "django-channels"), ["-c", code]);
+    expect(inMemory.out.trim()).toBe(
+      "{'default': {'BACKEND': 'channels_redis.core.RedisChannelLayer', 'CONFIG': {'hosts': [{'address': 'redis://127.0.0.1:6379/0'}]}}}",
+    );
   });
 });
 

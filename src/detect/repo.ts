@@ -2,9 +2,12 @@
 // without extra flags (settings, WSGI/ASGI, Celery app, FastAPI app, dependency manager, Python).
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { parse as parseToml } from "smol-toml";
 import type { PackageManager, StackId } from "../answers.js";
+import { normaliseName, readDependencies, type DependencyInfo } from "./dependencies.js";
 import { listPythonFiles, type PythonFile } from "./python-files.js";
+import { detectPythonVersion, type PythonDetection } from "./python-version.js";
+
+export { normaliseName };
 
 export interface RepoFacts {
   root: string;
@@ -15,8 +18,22 @@ export interface RepoFacts {
   lockfile: boolean;
   /** Normalised names (lowercase, dashes) of the app's declared dependencies. */
   dependencies: Set<string>;
+  /** pip: requirements.txt and the files it includes, for the image to copy. */
+  requirementFiles: string[];
+  /** The requirements install the project itself (`-e .`): the builder needs the whole source. */
+  installsProject: boolean;
+  /** The app's Django is older than 4.2 (pins that still support it are chosen). */
+  djangoBefore42: boolean;
   projectName?: string;
+  /** Python minor to build for, and where it was read. */
   python?: string;
+  pythonSource?: string;
+  /** Set when the app asks for a Python the kit cannot build (e.g. 3.9). */
+  unsupportedPython?: { wanted: string; source: string };
+  /** What detection noticed that the user should hear about. */
+  notes: string[];
+  /** Where each detected answer was read, for messages about it. */
+  sources: Partial<Record<string, string>>;
   stack?: StackId;
   settingsModule?: string;
   /** Settings module as a file, e.g. shop/settings.py or config/settings/base.py. */
@@ -35,10 +52,6 @@ export interface RepoFacts {
   websocketPaths: string[];
 }
 
-export function normaliseName(name: string): string {
-  return name.toLowerCase().replace(/[_.]+/g, "-");
-}
-
 function readIf(path: string): string | undefined {
   try {
     return readFileSync(path, "utf8");
@@ -47,80 +60,12 @@ function readIf(path: string): string | undefined {
   }
 }
 
-/** Package name of a PEP 508 requirement line ("celery[redis]==5.4" → "celery"). */
-function requirementName(line: string): string | undefined {
-  const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(line);
-  return m?.[1] ? normaliseName(m[1]) : undefined;
-}
-
-function pythonFromSpec(spec: string | undefined): string | undefined {
-  if (!spec) return undefined;
-  const m = /3\.(1[0-4])(\.\d{1,2})?/.exec(spec);
-  return m ? m[0] : undefined;
-}
-
-interface DependencyInfo {
-  manager?: PackageManager;
-  lockfile: boolean;
-  deps: Set<string>;
-  projectName?: string;
-  python?: string;
-}
-
-function readDependencies(root: string): DependencyInfo {
-  const deps = new Set<string>();
-  const pyprojectText = readIf(join(root, "pyproject.toml"));
-  if (pyprojectText !== undefined) {
-    let data: Record<string, any> = {};
-    try {
-      data = parseToml(pyprojectText) as Record<string, any>;
-    } catch {
-      // A pyproject that does not parse is reported by the dependency manager itself at build time.
-    }
-    const poetry = data.tool?.poetry;
-    if (poetry?.dependencies) {
-      for (const name of Object.keys(poetry.dependencies)) if (name !== "python") deps.add(normaliseName(name));
-      const pyDep = poetry.dependencies.python;
-      return {
-        manager: "poetry",
-        lockfile: existsSync(join(root, "poetry.lock")),
-        deps,
-        projectName: poetry.name,
-        python: pythonFromSpec(typeof pyDep === "string" ? pyDep : undefined),
-      };
-    }
-    if (data.project) {
-      for (const req of data.project.dependencies ?? []) {
-        const n = requirementName(String(req));
-        if (n) deps.add(n);
-      }
-      return {
-        manager: "uv",
-        lockfile: existsSync(join(root, "uv.lock")),
-        deps,
-        projectName: data.project.name,
-        python: pythonFromSpec(data.project["requires-python"]),
-      };
-    }
-  }
-  const requirements = readIf(join(root, "requirements.txt"));
-  if (requirements !== undefined) {
-    for (const line of requirements.split("\n")) {
-      if (/^\s*(#|-)/.test(line)) continue;
-      const n = requirementName(line);
-      if (n) deps.add(n);
-    }
-    return { manager: "pip", lockfile: false, deps };
-  }
-  return { lockfile: false, deps };
-}
-
-function detectPython(root: string, fromDeps: string | undefined): string | undefined {
-  const pinned = readIf(join(root, ".python-version"))?.split("\n")[0]?.trim();
-  const fromPin = pythonFromSpec(pinned);
-  if (fromPin) return fromPin;
-  const runtime = readIf(join(root, "runtime.txt"));
-  return pythonFromSpec(runtime) ?? fromDeps;
+function detectPython(root: string, range: DependencyInfo["pythonRange"]): PythonDetection | undefined {
+  return detectPythonVersion([
+    { source: ".python-version", pin: readIf(join(root, ".python-version"))?.split("\n")[0] },
+    { source: "runtime.txt", pin: readIf(join(root, "runtime.txt")) },
+    ...(range ? [{ source: range.source, range: range.range }] : []),
+  ]);
 }
 
 const SETTINGS_ENV = /DJANGO_SETTINGS_MODULE["']\s*,\s*["']([A-Za-z0-9_.]+)["']/;
@@ -133,27 +78,29 @@ function detectDjango(files: PythonFile[]): Partial<RepoFacts> {
   const out: Partial<RepoFacts> = {};
   const manage = files.find((f) => f.path === "manage.py");
   const settingsModule = manage && SETTINGS_ENV.exec(manage.text)?.[1];
+  const sources: Partial<Record<string, string>> = {};
+  out.sources = sources;
   if (settingsModule) {
     out.settingsModule = settingsModule;
     out.settingsPath = findModuleFile(files, settingsModule)?.path;
+    sources.settingsModule = "DJANGO_SETTINGS_MODULE in manage.py";
   }
   const settings = out.settingsPath ? files.find((f) => f.path === out.settingsPath) : undefined;
-  const fromSetting = (key: string): string | undefined => {
-    const m = new RegExp(`${key}\\s*=\\s*["']([A-Za-z0-9_.]+)\\.([A-Za-z_][A-Za-z0-9_]*)["']`).exec(settings?.text ?? "");
+  const fromSetting = (key: "wsgiApp" | "asgiApp", setting: string): string | undefined => {
+    const m = new RegExp(`${setting}\\s*=\\s*["']([A-Za-z0-9_.]+)\\.([A-Za-z_][A-Za-z0-9_]*)["']`).exec(settings?.text ?? "");
+    if (m) sources[key] = `${setting} in ${settings!.path}`;
     return m ? `${m[1]}:${m[2]}` : undefined;
   };
+  const fromFile = (key: "wsgiApp" | "asgiApp", test: (f: PythonFile) => boolean): string | undefined => {
+    const f = files.find(test);
+    if (f) sources[key] = f.path;
+    return f ? `${f.module}:application` : undefined;
+  };
   out.wsgiApp =
-    fromSetting("WSGI_APPLICATION") ??
-    (() => {
-      const f = files.find((x) => x.path.endsWith("wsgi.py") && x.text.includes("get_wsgi_application"));
-      return f ? `${f.module}:application` : undefined;
-    })();
+    fromSetting("wsgiApp", "WSGI_APPLICATION") ??
+    fromFile("wsgiApp", (x) => x.path.endsWith("wsgi.py") && x.text.includes("get_wsgi_application"));
   out.asgiApp =
-    fromSetting("ASGI_APPLICATION") ??
-    (() => {
-      const f = files.find((x) => x.path.endsWith("asgi.py") && /\bapplication\s*=/.test(x.text));
-      return f ? `${f.module}:application` : undefined;
-    })();
+    fromSetting("asgiApp", "ASGI_APPLICATION") ?? fromFile("asgiApp", (x) => x.path.endsWith("asgi.py") && /\bapplication\s*=/.test(x.text));
   const paths: string[] = [];
   for (const f of files) {
     if (!/routing\.py$/.test(f.path)) continue;
@@ -171,11 +118,11 @@ function detectDjango(files: PythonFile[]): Partial<RepoFacts> {
   return out;
 }
 
-function detectCelery(files: PythonFile[]): string | undefined {
+function detectCelery(files: PythonFile[]): { app: string; source: string } | undefined {
   const f = files.find((x) => /\bCelery\(/.test(x.text) && /from celery import|import celery/.test(x.text));
   if (!f) return undefined;
   // `-A shop` finds shop.celery:app on its own; any other module is named in full.
-  return f.path.endsWith("/celery.py") ? f.module.replace(/\.celery$/, "") : f.module;
+  return { app: f.path.endsWith("/celery.py") ? f.module.replace(/\.celery$/, "") : f.module, source: f.path };
 }
 
 function detectFastapi(files: PythonFile[]): Partial<RepoFacts> {
@@ -185,15 +132,22 @@ function detectFastapi(files: PythonFile[]): Partial<RepoFacts> {
     const attr = m[1];
     const health = new RegExp(`@${attr}\\.get\\(\\s*["'](/[A-Za-z0-9._/-]*health[A-Za-z0-9._/-]*)["']`).exec(f.text);
     const webhook = new RegExp(`@${attr}\\.post\\(\\s*["'](/[A-Za-z0-9._/-]*webhook[A-Za-z0-9._/-]*)["']`).exec(f.text);
-    return { fastapiApp: `${f.module}:${attr}`, healthPath: health?.[1], webhookPath: webhook?.[1] };
+    return { fastapiApp: `${f.module}:${attr}`, healthPath: health?.[1], webhookPath: webhook?.[1], sources: { fastapiApp: f.path } };
   }
   return {};
+}
+
+/** The origin remote as a URL a platform can build from: ssh:// → git@host:path, credentials dropped. */
+export function normaliseGitRemote(url: string): string {
+  const ssh = /^ssh:\/\/(?:[^@/]+@)?([^/:]+)(?::\d+)?\/(.+)$/.exec(url);
+  if (ssh) return `git@${ssh[1]}:${ssh[2]}`;
+  return url.replace(/^(https?:\/\/)[^@/]+@/, "$1");
 }
 
 function detectGitRemote(root: string): string | undefined {
   const config = readIf(join(root, ".git", "config"));
   const m = config && /\[remote "origin"\][^[]*?url\s*=\s*(\S+)/.exec(config);
-  return m?.[1];
+  return m?.[1] ? normaliseGitRemote(m[1]) : undefined;
 }
 
 const MARKERS = ["manage.py", "pyproject.toml", "requirements.txt", "Pipfile", "setup.py"];
@@ -201,14 +155,26 @@ const MARKERS = ["manage.py", "pyproject.toml", "requirements.txt", "Pipfile", "
 export function detectRepo(root: string): RepoFacts {
   const isPythonRepo = MARKERS.some((m) => existsSync(join(root, m)));
   const deps = readDependencies(root);
+  const python = detectPython(root, deps.pythonRange);
   const facts: RepoFacts = {
     root,
     isPythonRepo,
     packageManager: deps.manager,
     lockfile: deps.lockfile,
     dependencies: deps.deps,
+    requirementFiles: deps.requirementFiles,
+    installsProject: deps.installsProject,
+    djangoBefore42: deps.djangoBefore42,
     projectName: deps.projectName ?? basename(root),
-    python: detectPython(root, deps.python),
+    sources: {
+      name: deps.projectName ? "the project name in pyproject.toml" : "the folder name",
+      gitRepo: "the origin remote in .git/config",
+      python: python?.source,
+    },
+    python: python?.kind === "ok" ? python.minor : undefined,
+    pythonSource: python?.source,
+    unsupportedPython: python?.kind === "unsupported" ? { wanted: python.wanted, source: python.source } : undefined,
+    notes: deps.notes,
     usesDjangoCeleryBeat: deps.deps.has("django-celery-beat"),
     websocketPaths: [],
     gitRepo: detectGitRemote(root),
@@ -216,14 +182,21 @@ export function detectRepo(root: string): RepoFacts {
   if (!isPythonRepo) return facts;
   const files = listPythonFiles(root);
   const has = (n: string) => deps.deps.has(n);
+  const found = (more: Partial<RepoFacts>) => Object.assign(facts, more, { sources: { ...facts.sources, ...more.sources } });
   if (has("django") || files.some((f) => f.path === "manage.py")) {
-    Object.assign(facts, detectDjango(files));
-    facts.celeryApp = detectCelery(files);
-    if (has("channels") || facts.websocketPaths.length > 0) facts.stack = "django-channels";
-    else facts.stack = "django-celery";
+    found(detectDjango(files));
+    const celery = detectCelery(files);
+    if (celery) found({ celeryApp: celery.app, sources: { celeryApp: celery.source } });
+    facts.stack = has("channels") || facts.websocketPaths.length > 0 ? "django-channels" : "django-celery";
   } else if (has("fastapi") || files.some((f) => /FastAPI\(/.test(f.text))) {
-    Object.assign(facts, detectFastapi(files));
+    found(detectFastapi(files));
     facts.stack = "fastapi-chatwoot";
   }
   return facts;
+}
+
+/** The file that defines a dotted module, relative to the root (what `import` finds from /app). */
+export function moduleFile(root: string, module: string): string | undefined {
+  const base = module.replace(/\./g, "/");
+  return [`${base}.py`, `${base}/__init__.py`].find((rel) => existsSync(join(root, rel)));
 }

@@ -3,7 +3,8 @@
 import type { EnvVar, Plan } from "../plan.js";
 import { webProcess } from "../plan.js";
 import type { PlatformModule } from "../platforms/platform.js";
-import { POETRY_EXPORT_VERSION, POETRY_VERSION, UV_IMAGE } from "../stacks/runtime-pins.js";
+import { UV_IMAGE } from "../stacks/runtime-pins.js";
+import { builderSteps } from "./dockerfile-build.js";
 import { render } from "../templates.js";
 import { file, type GeneratedFile } from "./generated-file.js";
 
@@ -43,12 +44,7 @@ export function commonFiles(plan: Plan, platform: PlatformModule): GeneratedFile
   const files = [
     file(
       "Dockerfile",
-      render("common/Dockerfile", {
-        ...ctx,
-        uvImage: UV_IMAGE,
-        poetryVersion: POETRY_VERSION,
-        poetryExportVersion: POETRY_EXPORT_VERSION,
-      }),
+      render("common/Dockerfile", { ...ctx, uvImage: UV_IMAGE, build: builderSteps(plan) }),
     ),
     file(".dockerignore", render("common/dockerignore", ctx)),
     file(".gitignore", render("common/gitignore-block", ctx), { owner: "managed-block" }),

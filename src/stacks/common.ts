@@ -25,7 +25,10 @@ export function basePlan(
     dependencies: {
       manager: answers.packageManager,
       lockfile: facts.lockfile,
-      extra: missingPackages(parts.packages, facts.dependencies),
+      extra: missingPackages(parts.packages, facts.dependencies, facts.djangoBefore42),
+      requirementFiles: facts.requirementFiles.length ? facts.requirementFiles : ["requirements.txt"],
+      installsProject: facts.installsProject,
+      buildsPsycopg2: facts.dependencies.has("psycopg2"),
     },
     server: parts.server,
     processes: parts.processes,

@@ -11,6 +11,7 @@ export const djangoCelery: StackModule = {
   title: "Django + Celery (worker + one beat)",
   example: "django-celery",
   detect: detectDjango,
+  modules: ["settingsModule", "wsgiApp", "celeryApp"],
   required(answers) {
     const missing = djangoRequired(answers);
     if (!answers.celeryApp) missing.push({ key: "celeryApp", hint: "--set celeryApp=pkg (no Celery() app was found)" });

@@ -12,6 +12,7 @@ export const djangoChannels: StackModule = {
   title: "Django Channels (ASGI + WebSockets)",
   example: "django-channels",
   detect: detectDjango,
+  modules: ["settingsModule", "asgiApp"],
   required: djangoRequired,
   plan(answers: Answers, facts: RepoFacts) {
     const django = djangoPlan(answers, facts, { celery: false, channels: true });

@@ -67,7 +67,7 @@ export function djangoEnv(answers: Answers, django: DjangoPlan, opts: { redis: b
     },
     {
       name: "SECRET_KEY",
-      description: "Django secret key, 50+ random characters; the app refuses to start without it.",
+      description: "Django secret key: 50+ random characters (a generated 32+ character key is stretched); the app refuses to start without it.",
       secret: true,
       source: { kind: "generated" },
     },
@@ -86,6 +86,22 @@ export function djangoEnv(answers: Answers, django: DjangoPlan, opts: { redis: b
     databaseUrl,
   ];
   if (opts.redis) env.push(redisUrl);
-  env.push(sentryDsn, webConcurrency, logLevel);
+  env.push(sentryDsn, ...djangoEmail(answers), webConcurrency, logLevel);
   return env;
+}
+
+/** SMTP for Django's mail (password resets, error reports); unset keeps the app's own backend. */
+function djangoEmail(answers: Answers): EnvVar[] {
+  const user = (name: string, description: string, example: string, secret = false): EnvVar => ({
+    name,
+    description,
+    secret,
+    source: { kind: "user", example },
+  });
+  return [
+    user("EMAIL_HOST", "SMTP server for outgoing mail (e.g. smtp.sendgrid.net); leave empty to keep your settings' email backend.", ""),
+    user("EMAIL_HOST_USER", "SMTP user name (SendGrid: apikey).", ""),
+    user("EMAIL_HOST_PASSWORD", "SMTP password or API key.", "", true),
+    user("DEFAULT_FROM_EMAIL", "Sender of the site's mail; its domain needs SPF and DKIM records.", `no-reply@${answers.domain}`),
+  ];
 }

@@ -20,6 +20,7 @@ export const fastapiChatwoot: StackModule = {
   title: "FastAPI + Chatwoot bot",
   example: "fastapi-chatwoot",
   detect: (facts) => ({ fastapiApp: facts.fastapiApp, healthPath: facts.healthPath }),
+  modules: ["fastapiApp"],
   required: (answers) =>
     answers.fastapiApp ? [] : [{ key: "fastapiApp", hint: "--set fastapiApp=pkg.module:app (no FastAPI() app was found)" }],
   plan(answers: Answers, facts: RepoFacts) {

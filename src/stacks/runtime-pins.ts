@@ -1,12 +1,12 @@
 // Versions the kit pins. One place, so a bump is one reviewed change (and a snapshot diff).
 
-/** Newest patch release of each supported Python minor with a slim Debian image. */
+/** Newest patch release of each supported Python minor with a slim Debian 12 image (2026-11). */
 export const PYTHON_PATCHES: Record<string, string> = {
-  "3.10": "3.10.19",
-  "3.11": "3.11.14",
-  "3.12": "3.12.12",
-  "3.13": "3.13.9",
-  "3.14": "3.14.0",
+  "3.10": "3.10.22",
+  "3.11": "3.11.17",
+  "3.12": "3.12.15",
+  "3.13": "3.13.16",
+  "3.14": "3.14.8",
 };
 export const DEFAULT_PYTHON = "3.12";
 export const DEBIAN_RELEASE = "bookworm";
@@ -18,30 +18,57 @@ export function pythonImage(version: string): { version: string; image: string }
   return { version: full, image: `python:${full}-slim-${DEBIAN_RELEASE}` };
 }
 
-/** Production-only packages, pinned; each is installed only when the app does not declare it. */
-export const PROD_PACKAGES = {
-  gunicorn: "gunicorn==23.0.0",
-  "uvicorn-worker": "uvicorn-worker==0.3.0",
-  uvicorn: "uvicorn[standard]==0.34.0",
-  whitenoise: "whitenoise==6.9.0",
+export type ProdPackage =
+  | "gunicorn"
+  | "uvicorn-worker"
+  | "uvicorn"
+  | "whitenoise"
+  | "dj-database-url"
+  | "sentry-sdk"
+  | "psycopg"
+  | "channels-redis";
+
+/**
+ * Production-only packages, pinned; each is installed only when the app does not declare it.
+ * gunicorn stays on 24.1 (forwarded_allow_ips takes CIDR ranges since 24.1): 25 and later open a
+ * control socket under $HOME by default, which fails for the image's home-less app user.
+ * uvicorn-worker 0.4 is the release that works with uvicorn >= 0.36.
+ */
+const MODERN: Record<ProdPackage, string> = {
+  gunicorn: "gunicorn==24.1.1",
+  "uvicorn-worker": "uvicorn-worker==0.4.0",
+  uvicorn: "uvicorn[standard]==0.46.0",
+  whitenoise: "whitenoise==6.12.0",
   "dj-database-url": "dj-database-url==2.3.0",
-  "sentry-sdk": "sentry-sdk==2.20.0",
-  psycopg: "psycopg[binary]==3.2.4",
-  "channels-redis": "channels-redis==4.2.1",
-} as const;
-export type ProdPackage = keyof typeof PROD_PACKAGES;
+  "sentry-sdk": "sentry-sdk==2.66.1",
+  psycopg: "psycopg[binary]==3.3.9",
+  "channels-redis": "channels-redis==4.3.0",
+};
+
+/**
+ * Django 3.2 to 4.1: whitenoise 6.8 and dj-database-url 2.3 require Django 4.2, and Django before
+ * 4.2 cannot use psycopg 3. Pinning the newer ones would make pip upgrade the app's Django.
+ */
+const BEFORE_DJANGO_42: Partial<Record<ProdPackage, string>> = {
+  whitenoise: "whitenoise==6.7.0",
+  "dj-database-url": "dj-database-url==2.2.0",
+  psycopg: "psycopg2-binary==2.9.11",
+};
 
 /** Any of these names already provides the package (psycopg2 is as good a driver as psycopg 3). */
 const PROVIDED_BY: Partial<Record<ProdPackage, string[]>> = {
   psycopg: ["psycopg", "psycopg2", "psycopg2-binary", "psycopg-binary"],
 };
 
-export function missingPackages(wanted: ProdPackage[], declared: Set<string>): string[] {
-  return wanted
-    .filter((p) => !(PROVIDED_BY[p] ?? [p]).some((name) => declared.has(name)))
-    .map((p) => PROD_PACKAGES[p]);
+/** The pinned requirement for a package, for an app whose Django is (or is not) older than 4.2. */
+export function pin(p: ProdPackage, djangoBefore42 = false): string {
+  return (djangoBefore42 ? BEFORE_DJANGO_42[p] : undefined) ?? MODERN[p];
 }
 
-export const POETRY_VERSION = "2.1.3";
-export const POETRY_EXPORT_VERSION = "1.9.0";
-export const UV_IMAGE = "ghcr.io/astral-sh/uv:0.9.5";
+export function missingPackages(wanted: ProdPackage[], declared: Set<string>, djangoBefore42 = false): string[] {
+  return wanted.filter((p) => !(PROVIDED_BY[p] ?? [p]).some((name) => declared.has(name))).map((p) => pin(p, djangoBefore42));
+}
+
+export const POETRY_VERSION = "2.4.3";
+export const POETRY_EXPORT_VERSION = "1.10.0";
+export const UV_IMAGE = "ghcr.io/astral-sh/uv:0.12.23";

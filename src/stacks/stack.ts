@@ -12,5 +12,7 @@ export interface StackModule {
   detect(facts: RepoFacts): Partial<AnswersInput>;
   /** Answers the stack cannot run without, with the flag or prod-kit.yaml key that sets each. */
   required(answers: Answers): { key: keyof Answers; hint: string }[];
+  /** Answers that name a Python module of the app (module or module:attribute); each must exist. */
+  modules: (keyof Answers)[];
   plan(answers: Answers, facts: RepoFacts): Plan;
 }

@@ -4,7 +4,11 @@ import { DockerfileParser, type Instruction } from "dockerfile-ast";
 
 /** hadolint's default rules that apply to this kind of Dockerfile, as findings (empty = pass). */
 export function hadolintFindings(text: string): string[] {
-  const found: string[] = [];
+  const all: string[] = [];
+  let ignored = new Set<string>();
+  // Like hadolint, `# hadolint ignore=DL3008,DL3009` on the line above an instruction exempts it.
+  const found = { push: (finding: string) => void (ignored.has(finding.split(" ")[0]!) || all.push(finding)) };
+  const lines = text.split("\n");
   const instructions = DockerfileParser.parse(text).getInstructions();
   const stages: string[] = [];
   let shellHasPipefail = false;
@@ -12,6 +16,8 @@ export function hadolintFindings(text: string): string[] {
   let previous: Instruction | undefined;
   let lastUser: string | undefined;
   for (const ins of instructions) {
+    const above = lines[ins.getRange().start.line - 1] ?? "";
+    ignored = new Set(/^#\s*hadolint\s+ignore=([A-Z0-9,]+)\s*$/.exec(above)?.[1]?.split(",") ?? []);
     const kw = ins.getKeyword();
     const args = (ins.getArgumentsContent() ?? "").replace(/\s+/g, " ");
     if (kw === "FROM") {
@@ -66,7 +72,8 @@ export function hadolintFindings(text: string): string[] {
     }
     previous = ins;
   }
+  ignored = new Set();
   if (!lastUser || lastUser === "root" || lastUser === "0") found.push("DL3002 last USER is root");
-  return found;
+  return all;
 }
 

@@ -5,6 +5,7 @@ the environment. Select them with DJANGO_SETTINGS_MODULE=shop.settings_productio
 does). Works on Django 3.2 to 5.x. Edit freely: `create-prod-kit update` keeps your edits.
 """
 
+import hashlib
 import os
 import ssl
 from pathlib import Path
@@ -38,11 +39,16 @@ def _required(name):
 # --- Core ---------------------------------------------------------------------------------------
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if len(SECRET_KEY) < 50:
+if len(SECRET_KEY) < 32 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to 50+ random characters, e.g. "
         "python -c \"import secrets; print(secrets.token_urlsafe(50))\""
     )
+if len(SECRET_KEY) < 50:
+    # A generated 256-bit key (Render's generateValue: 44 base64 characters) has entropy to spare,
+    # but Django's deploy check wants 50+ characters: the same bits, stretched, satisfy both. Every
+    # process reads these settings, so all of them sign with the same stretched key.
+    SECRET_KEY = hashlib.sha512(SECRET_KEY.encode()).hexdigest()
 
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS")
 # The platform's own hostname (*.onrender.com, *.up.railway.app) works too when the platform says it.
@@ -52,12 +58,19 @@ for _var in ("RENDER_EXTERNAL_HOSTNAME", "RAILWAY_PUBLIC_DOMAIN"):
 if not ALLOWED_HOSTS and not _BUILDING:
     raise ImproperlyConfigured("ALLOWED_HOSTS is not set (comma-separated host names).")
 
+# From ALLOWED_HOSTS when not set: ".example.com" (the domain and its subdomains) trusts both.
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS") or [
-    f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS if "*" not in host
+    origin
+    for host in ALLOWED_HOSTS
+    if "*" not in host
+    for origin in ([f"https://{host[1:]}", f"https://*{host}"] if host.startswith(".") else [f"https://{host}"])
 ]
 for _origin in CSRF_TRUSTED_ORIGINS:
     if not _origin.startswith(("https://", "http://")):
         raise ImproperlyConfigured(f"CSRF_TRUSTED_ORIGINS entries need their scheme: https://{_origin}")
+if django.VERSION < (4, 0):
+    # Before Django 4.0 the entries are host names (".example.com" for subdomains), without scheme.
+    CSRF_TRUSTED_ORIGINS = [_origin.split("://", 1)[1].replace("*.", ".", 1) for _origin in CSRF_TRUSTED_ORIGINS]
 
 # --- Database -----------------------------------------------------------------------------------
 _DATABASE_URL = _required("DATABASE_URL")
@@ -99,6 +112,9 @@ if _XFRAME not in MIDDLEWARE:
 MIDDLEWARE.insert(0, _HEALTH)
 
 _STATIC_BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+# A template that names a static file missing from the manifest fails loudly (500) rather than
+# serving a broken link; WHITENOISE_MANIFEST_STRICT=0 relaxes that while you fix the reference.
+WHITENOISE_MANIFEST_STRICT = _env_bool("WHITENOISE_MANIFEST_STRICT", True)
 if django.VERSION >= (4, 2):
     # STORAGES replaces the defaults wholesale, so both aliases are declared; the old settings
     # cannot be combined with it.
@@ -147,6 +163,20 @@ if os.environ.get("SENTRY_DSN"):
         traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
         send_default_pii=False,
     )
+
+# --- Email: SMTP when EMAIL_HOST is set (password resets, error mails); else your settings' backend --
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    # 587 speaks STARTTLS, 465 TLS from the first byte.
+    EMAIL_USE_TLS = EMAIL_PORT != 465
+    EMAIL_USE_SSL = EMAIL_PORT == 465
+    EMAIL_TIMEOUT = 10
+if os.environ.get("DEFAULT_FROM_EMAIL"):
+    DEFAULT_FROM_EMAIL = SERVER_EMAIL = os.environ["DEFAULT_FROM_EMAIL"]
 
 # --- Redis --------------------------------------------------------------------------------------------
 REDIS_URL = _required("REDIS_URL")

@@ -25,7 +25,9 @@ class HealthCheckMiddleware:
             return self.get_response(request)
         if CHECK_DATABASE:
             try:
-                connection.ensure_connection()
+                # A real query: a kept-alive connection to a database that went away still "exists".
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT 1")
             except Exception:  # any database error means "not ready"
                 return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
         return HttpResponse("ok\n", content_type="text/plain")
