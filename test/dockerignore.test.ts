@@ -1,9 +1,12 @@
 // .dockerignore, read with Docker's own matching rules (@balena/dockerignore is a port of them):
 // secrets and local artefacts stay out of the build context at any depth, and nothing the
 // Dockerfile copies or the app imports is left out.
-import ignore from "@balena/dockerignore";
+import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { COMBOS, renderFiles } from "./helpers/kit.js";
+
+// CommonJS whose types describe an ES default export: load it as what it is.
+const ignore = createRequire(import.meta.url)("@balena/dockerignore") as typeof import("@balena/dockerignore").default;
 
 const SECRETS_AND_JUNK = [
   ".env",
