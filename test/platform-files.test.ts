@@ -72,6 +72,36 @@ describe.each(STACKS)("render.yaml for %s", (stack) => {
     if (stack === "django-celery") expect(schedulers).toHaveLength(1);
     for (const s of services) expect(String(s.dockerCommand ?? "")).not.toMatch(/ -B\b|--beat/);
   });
+
+  it("gives every singleton a disk, so deploys and maintenance never overlap two of them", () => {
+    // A disk turns off Render's zero-downtime deploys for the service: the old instance stops first.
+    const singletons = plan.processes.filter((p) => p.singleton && p.kind !== "release");
+    if (stack === "django-celery") expect(singletons.map((p) => p.name)).toEqual(["beat"]);
+    const runbook = fileOf(files, "docs/RUNBOOK.md");
+    for (const p of singletons) {
+      const s = byName(p.name);
+      expect(s.numInstances).toBe(1);
+      expect(s.scaling).toBeUndefined();
+      expect(s.disk).toMatchObject({ name: `${plan.name}-${p.name}-lock`, sizeGB: 1 });
+      expect(s.disk.mountPath).toMatch(/^\/var\/lib\//);
+      // The runbook names the same disk and says why it is there.
+      expect(runbook).toContain(`\`${s.disk.name}\` at \`${s.disk.mountPath}\``);
+      expect(runbook).toMatch(/The disk is what guarantees one beat/);
+    }
+    // Everything else keeps zero-downtime deploys.
+    const singletonNames = new Set(singletons.map((p) => `${plan.name}-${p.name}`));
+    for (const s of services.filter((x) => !singletonNames.has(x.name))) expect(s.disk).toBeUndefined();
+  });
+
+  it("lets workers finish running tasks on shutdown, within Render's 300 s limit", () => {
+    const runbook = fileOf(files, "docs/RUNBOOK.md");
+    for (const p of plan.processes.filter((x) => x.kind === "worker")) {
+      const delay = byName(p.name).maxShutdownDelaySeconds;
+      expect(delay).toBeGreaterThan(30);
+      expect(delay).toBeLessThanOrEqual(300);
+      expect(runbook).toContain(`maxShutdownDelaySeconds: ${delay}`);
+    }
+  });
 });
 
 describe.each(STACKS)("railway files for %s", (stack) => {

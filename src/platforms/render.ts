@@ -7,6 +7,12 @@ import { forwardedAllowIps, type PlatformModule } from "./platform.js";
 
 const serviceName = (plan: Plan, process: string) => `${plan.name}-${process}`;
 
+/** Where the lock disk of a singleton process is mounted; nothing is written there. */
+export const singletonLockPath = (p: Process) => `/var/lib/${p.name}-lock`;
+
+/** Seconds a worker gets between SIGTERM and SIGKILL to finish its running tasks. */
+export const WORKER_SHUTDOWN_SECONDS = 120;
+
 function envEntry(plan: Plan, v: EnvVar): Record<string, unknown> {
   switch (v.source.kind) {
     case "generated":
@@ -62,7 +68,17 @@ export const render: PlatformModule = {
       } else {
         service.dockerCommand = commandLine(p.command);
       }
-      if (p.singleton) service.numInstances = 1;
+      if (p.singleton) {
+        service.numInstances = 1;
+        // numInstances alone does not keep a scheduler single: zero-downtime deploys (and platform
+        // maintenance) start the new instance before stopping the old one, so two beats overlap.
+        // "Adding a disk to a service prevents zero-downtime deploys" (https://render.com/docs/disks):
+        // the old instance stops before the new one starts, and a service with a disk cannot scale
+        // past one instance. The disk holds nothing; it is the lock.
+        service.disk = { name: `${serviceName(plan, p.name)}-lock`, mountPath: singletonLockPath(p), sizeGB: 1 };
+      }
+      // SIGTERM to SIGKILL: Render's default is 30 s, its maximum 300 (https://render.com/docs/blueprint-spec).
+      if (p.kind === "worker") service.maxShutdownDelaySeconds = WORKER_SHUTDOWN_SECONDS;
       service.envVars = perService(p);
       services.push(service);
     }
