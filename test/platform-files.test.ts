@@ -133,11 +133,28 @@ describe.each(STACKS)("railway files for %s", (stack) => {
     expect(web.deploy.startCommand).toBeUndefined();
   });
 
-  it("keeps the scheduler at one replica with no overlap", () => {
+  it("keeps the scheduler at one replica with no overlap, and the runbook attaches the volume that enforces it", () => {
+    const runbook = fileOf(files, "docs/RUNBOOK.md");
     for (const p of plan.processes.filter((x) => x.kind === "scheduler")) {
       const doc = JSON.parse(fileOf(files, `railway/${p.name}.json`));
       expect(doc.deploy).toMatchObject({ numReplicas: 1, overlapSeconds: 0, startCommand: p.command.join(" ") });
+      // overlapSeconds: 0 only sends SIGTERM once the new deployment is active; a volume is what
+      // keeps two deployments from being active together, and config as code cannot declare one.
+      expect(runbook).toMatch(new RegExp(`give \`${p.name}\` a volume[^\\n]*mount path \`/var/lib/${p.name}-lock\``));
+      expect(runbook).not.toMatch(/so the old deployment stops before the new one starts/);
     }
+  });
+
+  it("gives replaced deployments a numeric draining time: web requests, longer for worker tasks", () => {
+    const runbook = fileOf(files, "docs/RUNBOOK.md");
+    for (const p of plan.processes.filter((x) => x.kind === "web" || x.kind === "worker")) {
+      const doc = JSON.parse(fileOf(files, p.kind === "web" ? "railway.json" : `railway/${p.name}.json`));
+      // Railway rejects a string here ("Expected number, received string").
+      expect(typeof doc.deploy.drainingSeconds).toBe("number");
+      expect(doc.deploy.drainingSeconds).toBeGreaterThanOrEqual(p.kind === "web" ? 30 : 60);
+      expect(runbook).toContain(`\`drainingSeconds: ${doc.deploy.drainingSeconds}\``);
+    }
+    if (stack === "django-celery") expect(runbook).toMatch(/has 120 s \(`drainingSeconds`/);
   });
 });
 

@@ -59,6 +59,8 @@ export const easypanel: PlatformModule = {
       : `redis://default:PASSWORD@${plan.name}_${REDIS}:6379`,
   oneOff: (command) => `Open the \`web\` service's **Console** in Easypanel and run \`${command}\``,
   logs: (process) => `the **Logs** of the \`${process}\` service in Easypanel`,
+  // Easypanel runs the services on Docker Swarm, whose default stop grace period is 10 s.
+  workerShutdown: "10 s (Docker's default stop grace period)",
   backupNote:
     "Easypanel can schedule database backups to S3-compatible storage (db service → Backups); the scripts here add dumps you can verify and restore anywhere.",
   render(plan) {

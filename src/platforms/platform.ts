@@ -17,6 +17,8 @@ export interface PlatformModule {
   oneOff(command: string): string;
   /** How logs of a process are read (plan for the platform's service names). */
   logs(process: string, plan: Plan): string;
+  /** How long a stopping worker gets to finish its tasks (SIGTERM to SIGKILL), as a phrase. */
+  workerShutdown?: string;
   /** The platform's own database backups, in one sentence. */
   backupNote: string;
   render(plan: Plan): GeneratedFile[];

@@ -7,6 +7,12 @@ import { forwardedAllowIps, type PlatformModule } from "./platform.js";
 
 const SCHEMA = "https://railway.com/railway.schema.json";
 
+/** Seconds a replaced deployment gets to finish its work: web requests, worker tasks. */
+export const DRAINING_SECONDS: Partial<Record<Process["kind"], number>> = { web: 30, worker: 120 };
+
+/** Where the beat service's volume is mounted: it stays empty, it only keeps deployments from overlapping. */
+export const singletonVolumePath = (p: Process) => `/var/lib/${p.name}-lock`;
+
 export function railwayConfigPath(p: Process): string {
   return p.kind === "web" ? "railway.json" : `railway/${p.name}.json`;
 }
@@ -23,10 +29,18 @@ function config(plan: Plan, p: Process): Record<string, unknown> {
     deploy.startCommand = commandLine(p.command);
   }
   if (p.singleton) {
-    // One replica, and the old deployment stops before the new one starts: never two schedulers.
+    // One replica, and no extra overlap. overlapSeconds: 0 does not stop the old deployment before
+    // the new one starts: Railway sends it SIGTERM once the new one is active
+    // (https://docs.railway.com/guides/deployment-teardown). Only a volume prevents two active
+    // deployments (https://docs.railway.com/reference/volumes); config as code cannot declare one,
+    // so the runbook's first deploy attaches it.
     deploy.numReplicas = 1;
     deploy.overlapSeconds = 0;
   }
+  // SIGTERM to SIGKILL when a deployment is replaced; a number (a string fails to parse:
+  // https://github.com/railwayapp/docs/issues/1243).
+  const draining = DRAINING_SECONDS[p.kind];
+  if (draining !== undefined) deploy.drainingSeconds = draining;
   deploy.restartPolicyType = "ON_FAILURE";
   deploy.restartPolicyMaxRetries = 10;
   return {
@@ -46,6 +60,7 @@ export const railway: PlatformModule = {
   // `railway run` would run on this machine, where the private *.railway.internal hosts do not resolve.
   oneOff: (command) => `\`railway ssh --service web -- ${command}\``,
   logs: (process) => `\`railway logs --service ${process}\``,
+  workerShutdown: `${DRAINING_SECONDS.worker} s (\`drainingSeconds\` in the worker's config file)`,
   backupNote:
     "Railway can snapshot the Postgres volume on a schedule (daily, weekly, monthly; Postgres service → Backups); the scripts here add dumps you own and can restore anywhere.",
   render(plan) {

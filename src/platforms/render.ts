@@ -38,6 +38,7 @@ export const render: PlatformModule = {
     store === "postgres" ? "postgresql://USER:PASSWORD@dpg-xxxx-a:5432/NAME" : "redis://red-xxxx:6379",
   oneOff: (command) => `Open the web service's **Shell** tab in the Render Dashboard and run \`${command}\``,
   logs: (process, plan) => `the **Logs** tab of the \`${serviceName(plan, process)}\` service in the Render Dashboard`,
+  workerShutdown: `${WORKER_SHUTDOWN_SECONDS} s (\`maxShutdownDelaySeconds\` in \`render.yaml\`; Render's default is 30 s, its maximum 300)`,
   backupNote:
     "Render PostgreSQL on a paid plan keeps point-in-time recovery for 3 to 7 days (Dashboard → database → Recovery); the scripts here add backups you own and can restore elsewhere.",
   render(plan) {
