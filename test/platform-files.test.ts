@@ -140,9 +140,45 @@ describe.each(STACKS)("railway files for %s", (stack) => {
       expect(doc.deploy).toMatchObject({ numReplicas: 1, overlapSeconds: 0, startCommand: p.command.join(" ") });
       // overlapSeconds: 0 only sends SIGTERM once the new deployment is active; a volume is what
       // keeps two deployments from being active together, and config as code cannot declare one.
-      expect(runbook).toMatch(new RegExp(`give \`${p.name}\` a volume[^\\n]*mount path \`/var/lib/${p.name}-lock\``));
+      expect(runbook).toMatch(new RegExp(`\`${p.name}\` also gets a volume[^\\n]*mount path \`/var/lib/${p.name}-lock\``));
       expect(runbook).not.toMatch(/so the old deployment stops before the new one starts/);
     }
+  });
+
+  it("runbook: services are created empty and configured before the repository is connected", () => {
+    const runbook = fileOf(files, "docs/RUNBOOK.md");
+    const setup = runbook.slice(runbook.indexOf("## First deploy"), runbook.indexOf("## Deploying changes"));
+    const at = (text: string) => {
+      const i = setup.indexOf(text);
+      expect(i, text).toBeGreaterThan(-1);
+      return i;
+    };
+    const connect = at("**Connect Repo**");
+    expect(at("**Empty Service**")).toBeLessThan(connect);
+    expect(at("**Raw Editor**")).toBeLessThan(connect);
+    for (const p of plan.processes.filter((x) => x.kind !== "release" && x.kind !== "web")) {
+      expect(at(`\`/railway/${p.name}.json\` for \`${p.name}\``)).toBeLessThan(connect);
+    }
+    // The variables each service gets: shared references, datastore references, web's own values.
+    const blocks = [...setup.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!.split("\n").map((l) => l.trim()).filter(Boolean));
+    const [shared, references, webOnly] = blocks;
+    const names = (lines: string[] | undefined) => (lines ?? []).map((l) => l.slice(0, l.indexOf("=")));
+    const common = plan.env.filter((v) => !v.only);
+    expect(names(references).sort()).toEqual(common.map((v) => v.name).sort());
+    expect(names(webOnly).sort()).toEqual(plan.env.filter((v) => v.only?.includes("web")).map((v) => v.name).sort());
+    // Nothing but the web process has variables of its own today; a new one would need the runbook.
+    for (const v of plan.env) if (v.only) expect(v.only).toEqual(["web"]);
+    for (const v of common) {
+      const line = references!.find((l) => l.startsWith(`${v.name}=`));
+      if (v.source.kind === "datastore") expect(line).toMatch(/^\w+=\$\{\{(Postgres\.DATABASE_URL|Redis\.REDIS_URL)\}\}$/);
+      else {
+        expect(line).toBe(`${v.name}=\${{shared.${v.name}}}`);
+        expect(names(shared)).toContain(v.name);
+      }
+      // Secrets never get a value in the runbook.
+      if (v.secret) expect(shared!.concat(references!)).not.toContainEqual(expect.stringMatching(new RegExp(`^${v.name}=[^$]`)));
+    }
+    if (plan.framework === "django") expect(references).toContain("SECRET_KEY=${{shared.SECRET_KEY}}");
   });
 
   it("gives replaced deployments a numeric draining time: web requests, longer for worker tasks", () => {

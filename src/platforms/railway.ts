@@ -53,8 +53,9 @@ function config(plan: Plan, p: Process): Record<string, unknown> {
 export const railway: PlatformModule = {
   id: "railway",
   title: "Railway",
+  // Shared variables and ${{shared.NAME}} references: https://docs.railway.com/variables#shared-variables
   envHint:
-    "On Railway set them as service variables (shared variables for the common ones); DATABASE_URL=${{Postgres.DATABASE_URL}} and REDIS_URL=${{Redis.REDIS_URL}} are references.",
+    "On Railway the common ones are shared variables (Project Settings → Shared Variables), referenced in each service as ${{shared.NAME}}; DATABASE_URL=${{Postgres.DATABASE_URL}} and REDIS_URL=${{Redis.REDIS_URL}} are references too.",
   env: () => [forwardedAllowIps("*", "on Railway only Railway's proxy reaches the service's port.")],
   datastoreExample: (store) => (store === "postgres" ? "${{Postgres.DATABASE_URL}}" : "${{Redis.REDIS_URL}}"),
   // `railway run` would run on this machine, where the private *.railway.internal hosts do not resolve.
