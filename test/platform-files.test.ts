@@ -7,7 +7,7 @@ import Ajv2020 from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { STACKS } from "../src/answers.js";
-import { renderFiles, SHARED } from "./helpers/kit.js";
+import { COMBOS, renderFiles, SHARED } from "./helpers/kit.js";
 
 const schema = (name: string) => JSON.parse(readFileSync(join(SHARED, "schemas", name), "utf8"));
 const validateRender = new Ajv2020.default({ strict: false, allErrors: true }).compile(schema("render.schema.json"));
@@ -230,5 +230,55 @@ describe("schema validation count", () => {
     // 3 render.yaml + 3 easypanel templates + one railway file per non-release process.
     expect(validated).toBeGreaterThanOrEqual(3 + 3 + 3);
     console.log(`platform schemas: ${validated} files validated`);
+  });
+});
+
+// GitHub's heading anchors: lower case, punctuation dropped, spaces to dashes.
+const slug = (heading: string) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+    .replace(/ /g, "-");
+
+describe.each(COMBOS)("runbook and checklist links for $platform × $stack", ({ platform, stack }) => {
+  const { files } = renderFiles(platform, stack);
+  const docs = Object.fromEntries(
+    ["RUNBOOK.md", "PRODUCTION_CHECKLIST.md"].map((name) => {
+      const text = fileOf(files, `docs/${name}`);
+      const anchors = new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1]!)));
+      return [name, { text, anchors }];
+    }),
+  );
+
+  it("point at headings that exist", () => {
+    let links = 0;
+    for (const [name, { text }] of Object.entries(docs)) {
+      for (const m of text.matchAll(/\]\(([A-Z_]+\.md)?#([^)]+)\)/g)) {
+        const target = docs[m[1] ?? name];
+        expect(target, m[0]).toBeDefined();
+        expect([...target!.anchors], `${name}: ${m[0]}`).toContain(m[2]);
+        links++;
+      }
+    }
+    expect(links).toBeGreaterThan(5);
+  });
+});
+
+describe.each(["render", "railway"] as const)("%s runbook", (platform) => {
+  const runbook = fileOf(renderFiles(platform, "django-celery").files, "docs/RUNBOOK.md");
+  const anchors = new Set([...runbook.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1]!)));
+
+  it("explains restoring through the platform", () => {
+    if (platform === "render") {
+      expect(anchors).toContain("restoring-through-render");
+      // Render's point-in-time recovery creates a new database: the runbook must say how to get back to it.
+      expect(runbook).toMatch(/never overwrites `acme-app-db`/);
+      expect(runbook).toMatch(/Blueprint sync puts it back/);
+    } else {
+      expect(anchors).toContain("restoring-through-railway");
+      expect(runbook).toMatch(/daily backups are kept 6 days, weekly ones 1 month, monthly ones 3 months/);
+      expect(runbook).toMatch(/stages a new volume/);
+    }
   });
 });

@@ -62,8 +62,9 @@ export const railway: PlatformModule = {
   oneOff: (command) => `\`railway ssh --service web -- ${command}\``,
   logs: (process) => `\`railway logs --service ${process}\``,
   workerShutdown: `${DRAINING_SECONDS.worker} s (\`drainingSeconds\` in the worker's config file)`,
+  // Retention and restore: https://docs.railway.com/volumes/backups
   backupNote:
-    "Railway can snapshot the Postgres volume on a schedule (daily, weekly, monthly; Postgres service → Backups); the scripts here add dumps you own and can restore anywhere.",
+    "Railway backs up the Postgres volume on the schedules you turn on (Postgres service → Backups): daily backups are kept 6 days, weekly ones 1 month, monthly ones 3 months. A restore stages a new volume in place of the current one, which takes effect when you deploy it (the runbook's “Restoring through Railway”). The scripts here add dumps you own, kept as long as you choose and restorable anywhere.",
   render(plan) {
     return plan.processes.filter((p) => p.kind !== "release").map((p) => jsonFile(railwayConfigPath(p), config(plan, p)));
   },

@@ -39,8 +39,9 @@ export const render: PlatformModule = {
   oneOff: (command) => `Open the web service's **Shell** tab in the Render Dashboard and run \`${command}\``,
   logs: (process, plan) => `the **Logs** tab of the \`${serviceName(plan, process)}\` service in the Render Dashboard`,
   workerShutdown: `${WORKER_SHUTDOWN_SECONDS} s (\`maxShutdownDelaySeconds\` in \`render.yaml\`; Render's default is 30 s, its maximum 300)`,
+  // PITR windows and recovery into a new instance: https://render.com/docs/postgresql-backups
   backupNote:
-    "Render PostgreSQL on a paid plan keeps point-in-time recovery for 3 to 7 days (Dashboard → database → Recovery); the scripts here add backups you own and can restore elsewhere.",
+    "Render PostgreSQL on a paid instance keeps point-in-time recovery for the past 3 days (Hobby workspace) or 7 days (Professional and up). A recovery creates a new database instance and leaves the current one as it is, so the data then has to be copied back or the services pointed at the new instance (the runbook's “Restoring through Render”). The scripts here add backups you own, kept as long as you choose and restorable anywhere.",
   render(plan) {
     // Values every process needs live in one env group, so SECRET_KEY is generated once and shared.
     const shared = plan.env.filter((v) => !v.only && v.source.kind !== "datastore" && v.source.kind !== "user");
