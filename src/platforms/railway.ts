@@ -37,8 +37,9 @@ function config(plan: Plan, p: Process): Record<string, unknown> {
     deploy.numReplicas = 1;
     deploy.overlapSeconds = 0;
   }
-  // SIGTERM to SIGKILL when a deployment is replaced; a number (a string fails to parse:
-  // https://github.com/railwayapp/docs/issues/1243).
+  // SIGTERM to SIGKILL when a deployment is replaced: 0 s unless set
+  // (https://docs.railway.com/deployments/reference#singleton-deploys). A number: a string fails
+  // to parse (https://github.com/railwayapp/docs/issues/1243).
   const draining = DRAINING_SECONDS[p.kind];
   if (draining !== undefined) deploy.drainingSeconds = draining;
   deploy.restartPolicyType = "ON_FAILURE";
@@ -61,7 +62,7 @@ export const railway: PlatformModule = {
   // `railway run` would run on this machine, where the private *.railway.internal hosts do not resolve.
   oneOff: (command) => `\`railway ssh --service web -- ${command}\``,
   logs: (process) => `\`railway logs --service ${process}\``,
-  workerShutdown: `${DRAINING_SECONDS.worker} s (\`drainingSeconds\` in the worker's config file)`,
+  workerShutdown: `${DRAINING_SECONDS.worker} s (\`drainingSeconds\` in the worker's config file; Railway's default is 0 s)`,
   // Retention and restore: https://docs.railway.com/volumes/backups
   backupNote:
     "Railway backs up the Postgres volume on the schedules you turn on (Postgres service → Backups): daily backups are kept 6 days, weekly ones 1 month, monthly ones 3 months. A restore stages a new volume in place of the current one, which takes effect when you deploy it (the runbook's “Restoring through Railway”). The scripts here add dumps you own, kept as long as you choose and restorable anywhere.",
