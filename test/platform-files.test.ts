@@ -282,3 +282,23 @@ describe.each(["render", "railway"] as const)("%s runbook", (platform) => {
     }
   });
 });
+
+describe.each(COMBOS)("migration failures in the $platform × $stack runbook", ({ platform, stack }) => {
+  const { plan, files } = renderFiles(platform, stack);
+  const runbook = fileOf(files, "docs/RUNBOOK.md");
+  const migrations = runbook.slice(runbook.indexOf("## Migrations"), runbook.indexOf("\n## ", runbook.indexOf("## Migrations") + 3));
+  const release = plan.processes.find((p) => p.kind === "release");
+
+  it("claim the previous version keeps serving only where a failed migration stops the deploy", () => {
+    // Render and Railway pre-deploy commands and scripts/deploy.sh stop the deploy; Easypanel's
+    // release service is independent, so nothing stops the other services from deploying.
+    const keepsServing = /previous (version|`web` deployment)[^.]* keeps serving|old containers still serving/;
+    if (!release) expect(migrations).toMatch(/No migration tool was detected/);
+    else if (platform === "easypanel") {
+      expect(runbook).not.toMatch(/previous version keeps serving/);
+      expect(migrations).toMatch(/a failed migration stops nothing else/);
+      expect(migrations).toMatch(/deploy `release` first and read its logs/);
+    } else expect(migrations).toMatch(keepsServing);
+  });
+});
+
