@@ -302,3 +302,25 @@ describe.each(COMBOS)("migration failures in the $platform × $stack runbook", (
   });
 });
 
+
+describe.each(["render", "railway", "easypanel"] as const)("FORWARDED_ALLOW_IPS on %s", (platform) => {
+  const { plan, files } = renderFiles(platform, "fastapi-chatwoot");
+  const v = plan.env.find((x) => x.name === "FORWARDED_ALLOW_IPS")!;
+
+  it("is * only with an honest reason: the client address is forgeable, and how to narrow it", () => {
+    expect(v.source).toEqual({ kind: "value", value: "*" });
+    expect(v.only).toEqual(["web"]);
+    // The old justification was false: other services on the platform's private network reach the port.
+    for (const text of [v.description, ...files.filter((f) => f.path.endsWith(".md")).map((f) => f.content)]) {
+      expect(text).not.toMatch(/only [^.]*proxy (can )?reach/i);
+    }
+    expect(v.description).toMatch(/can still reach the port/);
+    expect(v.description).toMatch(/leftmost X-Forwarded-For entry/);
+    expect(v.description).toMatch(/never key rate limits or security decisions on it/);
+    expect(v.description).toMatch(/gunicorn >= 24\.1 and uvicorn >= 0\.31/);
+    const runbook = fileOf(files, "docs/RUNBOOK.md");
+    expect(runbook).not.toMatch(/trusted only from `FORWARDED_ALLOW_IPS=\*`/);
+    expect(runbook).toMatch(/Uvicorn takes the leftmost `X-Forwarded-For` entry as the client address/);
+    expect(fileOf(files, "docs/PRODUCTION_CHECKLIST.md")).toMatch(/can be forged/);
+  });
+});

@@ -4,7 +4,7 @@
 import type { EnvVar, Plan, Process } from "../plan.js";
 import { commandLine } from "../plan.js";
 import { jsonFile } from "../files/structured.js";
-import { forwardedAllowIps, type PlatformModule } from "./platform.js";
+import { trustPlatformProxy, type PlatformModule } from "./platform.js";
 
 const DB = "db";
 const REDIS = "redis";
@@ -52,7 +52,7 @@ export const easypanel: PlatformModule = {
   id: "easypanel",
   title: "Easypanel",
   envHint: "On Easypanel each app service has an Environment tab; easypanel/template.json fills the non-secret ones.",
-  env: () => [forwardedAllowIps("*", "on Easypanel only its Traefik proxy reaches the app's port (no published ports).")],
+  env: () => [trustPlatformProxy("Easypanel's Traefik", "other containers on the server's Docker network")],
   datastoreExample: (store, plan) =>
     store === "postgres"
       ? `postgres://${plan.dbName}:PASSWORD@${plan.name}_${DB}:5432/${plan.dbName}`

@@ -3,7 +3,7 @@
 import type { Plan, Process } from "../plan.js";
 import { commandLine } from "../plan.js";
 import { jsonFile } from "../files/structured.js";
-import { forwardedAllowIps, type PlatformModule } from "./platform.js";
+import { trustPlatformProxy, type PlatformModule } from "./platform.js";
 
 const SCHEMA = "https://railway.com/railway.schema.json";
 
@@ -57,7 +57,7 @@ export const railway: PlatformModule = {
   // Shared variables and ${{shared.NAME}} references: https://docs.railway.com/variables#shared-variables
   envHint:
     "On Railway the common ones are shared variables (Project Settings → Shared Variables), referenced in each service as ${{shared.NAME}}; DATABASE_URL=${{Postgres.DATABASE_URL}} and REDIS_URL=${{Redis.REDIS_URL}} are references too.",
-  env: () => [forwardedAllowIps("*", "on Railway only Railway's proxy reaches the service's port.")],
+  env: () => [trustPlatformProxy("Railway's proxy", "other services in the project, over its private network")],
   datastoreExample: (store) => (store === "postgres" ? "${{Postgres.DATABASE_URL}}" : "${{Redis.REDIS_URL}}"),
   // `railway run` would run on this machine, where the private *.railway.internal hosts do not resolve.
   oneOff: (command) => `\`railway ssh --service web -- ${command}\``,

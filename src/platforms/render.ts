@@ -3,7 +3,7 @@
 import type { EnvVar, Plan, Process } from "../plan.js";
 import { commandLine } from "../plan.js";
 import { yamlFile } from "../files/structured.js";
-import { forwardedAllowIps, type PlatformModule } from "./platform.js";
+import { trustPlatformProxy, type PlatformModule } from "./platform.js";
 
 const serviceName = (plan: Plan, process: string) => `${plan.name}-${process}`;
 
@@ -33,7 +33,8 @@ export const render: PlatformModule = {
   id: "render",
   title: "Render",
   envHint: "On Render these are set by render.yaml (the env group and each service); the ones marked sync: false are asked for when you apply the Blueprint.",
-  env: () => [forwardedAllowIps("*", "on Render only Render's proxy can reach the service's port.")],
+  // Any service of the workspace in the same region reaches the port: https://render.com/docs/private-network
+  env: () => [trustPlatformProxy("Render's proxy", "other services in your Render workspace and region")],
   datastoreExample: (store) =>
     store === "postgres" ? "postgresql://USER:PASSWORD@dpg-xxxx-a:5432/NAME" : "redis://red-xxxx:6379",
   oneOff: (command) => `Open the web service's **Shell** tab in the Render Dashboard and run \`${command}\``,
