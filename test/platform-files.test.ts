@@ -60,10 +60,22 @@ describe.each(STACKS)("render.yaml for %s", (stack) => {
     }
     const group = doc.envVarGroups[0].envVars as Record<string, any>[];
     if (plan.framework === "django") expect(group.find((e) => e.key === "SECRET_KEY")).toEqual({ key: "SECRET_KEY", generateValue: true });
-    // Third-party keys are asked for in the Dashboard (sync: false), never written.
-    for (const v of plan.env.filter((x) => x.source.kind === "user")) {
-      expect(byName("web").envVars).toContainEqual({ key: v.name, sync: false });
+    // Third-party keys are asked for in the Dashboard (sync: false), never written, and only once.
+    for (const v of plan.env.filter((x) => x.source.kind === "user")) expect(group).toContainEqual({ key: v.name, sync: false });
+  });
+
+  it("declares each variable once, except the datastore wiring each service needs", () => {
+    const places = new Map<string, unknown[]>();
+    const entries = [...doc.envVarGroups.flatMap((g: any) => g.envVars), ...services.flatMap((s) => s.envVars ?? [])];
+    for (const e of entries.filter((x: any) => x.key)) places.set(e.key, [...(places.get(e.key) ?? []), e]);
+    const datastores = new Set(plan.env.filter((v) => v.source.kind === "datastore").map((v) => v.name));
+    for (const [key, found] of places) {
+      if (datastores.has(key)) expect(found).toHaveLength(services.filter((s) => s.type !== "keyvalue").length);
+      // PROCESS_TYPE differs per process by design.
+      else if (key === "PROCESS_TYPE") expect(new Set(found.map((e: any) => e.value)).size).toBe(found.length);
+      else expect(found, key).toHaveLength(1);
     }
+    expect(places.get("SENTRY_DSN")).toEqual([{ key: "SENTRY_DSN", sync: false }]);
   });
 
   it("runs the scheduler as exactly one instance", () => {

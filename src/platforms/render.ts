@@ -32,7 +32,7 @@ function envEntry(plan: Plan, v: EnvVar): Record<string, unknown> {
 export const render: PlatformModule = {
   id: "render",
   title: "Render",
-  envHint: "On Render these are set by render.yaml (the env group and each service); the ones marked sync: false are asked for when you apply the Blueprint.",
+  envHint: "On Render these are set by render.yaml (the env group and each service); the ones marked sync: false are asked for once, when you apply the Blueprint.",
   // Any service of the workspace in the same region reaches the port: https://render.com/docs/private-network
   env: () => [trustPlatformProxy("Render's proxy", "other services in your Render workspace and region")],
   datastoreExample: (store) =>
@@ -44,10 +44,13 @@ export const render: PlatformModule = {
   backupNote:
     "Render PostgreSQL on a paid instance keeps point-in-time recovery for the past 3 days (Hobby workspace) or 7 days (Professional and up). A recovery creates a new database instance and leaves the current one as it is, so the data then has to be copied back or the services pointed at the new instance (the runbook's “Restoring through Render”). The scripts here add backups you own, kept as long as you choose and restorable anywhere.",
   render(plan) {
-    // Values every process needs live in one env group, so SECRET_KEY is generated once and shared.
-    const shared = plan.env.filter((v) => !v.only && v.source.kind !== "datastore" && v.source.kind !== "user");
+    // Values every process needs live in one env group: SECRET_KEY is generated once, and a
+    // third-party key (sync: false) is asked for once, not once per service. Groups take plain
+    // values, generateValue and sync: false, not fromDatabase/fromService (render.schema.json's
+    // envVarGroup; https://render.com/docs/blueprint-spec), so datastore URLs stay per service.
+    const shared = plan.env.filter((v) => !v.only && v.source.kind !== "datastore");
     const perService = (p: Process) => [
-      ...plan.env.filter((v) => (v.only ? v.only.includes(p.kind) : v.source.kind === "datastore" || v.source.kind === "user")).map((v) => envEntry(plan, v)),
+      ...plan.env.filter((v) => (v.only ? v.only.includes(p.kind) : v.source.kind === "datastore")).map((v) => envEntry(plan, v)),
       ...(p.kind === "web" ? [] : [{ key: "PROCESS_TYPE", value: p.name }]),
       { fromGroup: `${plan.name}-shared` },
     ];
