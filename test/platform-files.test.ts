@@ -336,3 +336,21 @@ describe.each(["render", "railway", "easypanel"] as const)("FORWARDED_ALLOW_IPS 
     expect(fileOf(files, "docs/PRODUCTION_CHECKLIST.md")).toMatch(/can be forged/);
   });
 });
+
+describe.each(["render", "railway"] as const)("deploy order on %s", (platform) => {
+  const { plan, files } = renderFiles(platform, "django-celery");
+  const runbook = fileOf(files, "docs/RUNBOOK.md");
+
+  it("warns that worker and beat do not wait for web's migration, and how the first deploy recovers", () => {
+    expect(plan.django?.djangoCeleryBeat).toBe(true);
+    const changes = runbook.slice(runbook.indexOf("## Deploying changes"), runbook.indexOf("## Rolling back"));
+    expect(changes).toMatch(/Each service deploys on its own: `(acme-app-)?worker` and `(acme-app-)?beat` start the new code without waiting/);
+    expect(changes).toMatch(/backward-compatible/);
+    const setup = runbook.slice(runbook.indexOf("## First deploy"), runbook.indexOf("## Deploying changes"));
+    if (platform === "render") expect(setup).toMatch(/`beat` \(its `DatabaseScheduler` reads its tables\) exits[^.]*\. Render restarts a process that exits/);
+    else {
+      expect(setup).toMatch(/deploy, `web` first/);
+      expect(changes).toMatch(/`beat` started on a database without `django_celery_beat`'s tables, recovers with \*\*Redeploy\*\*/);
+    }
+  });
+});
