@@ -6,8 +6,8 @@ import Ajv from "ajv";
 import Ajv2020 from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { STACKS } from "../src/answers.js";
-import { COMBOS, renderFiles, SHARED } from "./helpers/kit.js";
+import { PLATFORMS, STACKS } from "../src/answers.js";
+import { COMBOS, FIXTURES, renderFiles, SHARED } from "./helpers/kit.js";
 
 const schema = (name: string) => JSON.parse(readFileSync(join(SHARED, "schemas", name), "utf8"));
 const validateRender = new Ajv2020.default({ strict: false, allErrors: true }).compile(schema("render.schema.json"));
@@ -352,5 +352,19 @@ describe.each(["render", "railway"] as const)("deploy order on %s", (platform) =
       expect(setup).toMatch(/deploy, `web` first/);
       expect(changes).toMatch(/`beat` started on a database without `django_celery_beat`'s tables, recovers with \*\*Redeploy\*\*/);
     }
+  });
+});
+
+describe.each(PLATFORMS)("rolling back migrations on %s", (platform) => {
+  it("suggests `alembic downgrade` only when Alembic was detected", () => {
+    const without = renderFiles(platform, "fastapi-chatwoot");
+    expect(without.plan.processes.some((p) => p.kind === "release")).toBe(false);
+    const runbookWithout = fileOf(without.files, "docs/RUNBOOK.md");
+    expect(runbookWithout).toMatch(/No migration tool was detected/);
+    expect(runbookWithout).not.toMatch(/alembic downgrade/);
+
+    const withAlembic = renderFiles(platform, "fastapi-chatwoot", { app: join(FIXTURES, "fastapi-reqs") });
+    expect(withAlembic.plan.processes.find((p) => p.kind === "release")?.command).toEqual(["alembic", "upgrade", "head"]);
+    expect(fileOf(withAlembic.files, "docs/RUNBOOK.md")).toMatch(/`alembic downgrade -1`/);
   });
 });
