@@ -7,6 +7,7 @@ import Ajv2020 from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { PLATFORMS, STACKS } from "../src/answers.js";
+import { platforms } from "../src/platforms/index.js";
 import { COMBOS, FIXTURES, renderFiles, SHARED } from "./helpers/kit.js";
 
 const schema = (name: string) => JSON.parse(readFileSync(join(SHARED, "schemas", name), "utf8"));
@@ -366,5 +367,45 @@ describe.each(PLATFORMS)("rolling back migrations on %s", (platform) => {
     const withAlembic = renderFiles(platform, "fastapi-chatwoot", { app: join(FIXTURES, "fastapi-reqs") });
     expect(withAlembic.plan.processes.find((p) => p.kind === "release")?.command).toEqual(["alembic", "upgrade", "head"]);
     expect(fileOf(withAlembic.files, "docs/RUNBOOK.md")).toMatch(/`alembic downgrade -1`/);
+  });
+});
+
+describe.each(COMBOS)("troubleshooting in the $platform × $stack runbook", ({ platform, stack }) => {
+  const { plan, files } = renderFiles(platform, stack);
+  const runbook = fileOf(files, "docs/RUNBOOK.md");
+  const section = (heading: string) => {
+    const start = runbook.indexOf(`### ${heading}`);
+    expect(start, heading).toBeGreaterThan(-1);
+    const end = runbook.indexOf("\n### ", start + 4);
+    return runbook.slice(start, end === -1 ? undefined : end);
+  };
+  const mod = platforms[platform];
+
+  it("covers boot, port, timeout and database failures with this kit's names and commands", () => {
+    const boot = section("The app does not start: `ModuleNotFoundError` or `Failed to find attribute`");
+    expect(boot).toContain(`\`${plan.server.app}\``);
+    const key = plan.framework === "fastapi" ? "fastapiApp" : plan.server.asgi ? "asgiApp" : "wsgiApp";
+    expect(boot).toContain(`--set ${key}=`);
+    expect(section("`WORKER TIMEOUT`, or a worker `was sent SIGKILL`")).toMatch(/GUNICORN_TIMEOUT/);
+    const db = section("Database: `could not connect`, `too many connections`, SSL errors");
+    if (plan.framework === "django") expect(db).toMatch(/CONN_MAX_AGE/);
+    if (platform === "railway") expect(db).toMatch(/railway ssh/);
+    if (platform === "easypanel") expect(db).toContain(`\`${plan.name}_db\``);
+    if (platform === "render" || platform === "railway") {
+      // The platform module says where the web logs are; the runbook uses exactly that.
+      expect(section("`502`, or the platform finds no open port")).toContain(mod.logs("web", plan));
+    } else expect(runbook).not.toMatch(/### `502`, or the platform finds no open port/);
+  });
+});
+
+describe.each(PLATFORMS)("Chatwoot troubleshooting on %s", (platform) => {
+  it("names the errors the webhook handler actually returns", () => {
+    const runbook = fileOf(renderFiles(platform, "fastapi-chatwoot").files, "docs/RUNBOOK.md");
+    const handler = runbook.slice(runbook.indexOf("### The webhook handler"), runbook.indexOf("### OpenAI"));
+    const details = [...handler.matchAll(/status_code=401, detail="([^"]+)"/g)].map((m) => m[1]);
+    expect(details).toHaveLength(2);
+    const start = runbook.indexOf("### Chatwoot webhook gets `401`");
+    const troubleshooting = runbook.slice(start, runbook.indexOf("\n### ", start + 4));
+    for (const d of details) expect(troubleshooting).toContain(`\`${d}\``);
   });
 });
