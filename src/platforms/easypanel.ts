@@ -4,7 +4,7 @@
 import type { EnvVar, Plan, Process } from "../plan.js";
 import { commandLine } from "../plan.js";
 import { jsonFile } from "../files/structured.js";
-import { forwardedAllowIps, type PlatformModule } from "./platform.js";
+import { trustPlatformProxy, type PlatformModule } from "./platform.js";
 
 const DB = "db";
 const REDIS = "redis";
@@ -52,13 +52,15 @@ export const easypanel: PlatformModule = {
   id: "easypanel",
   title: "Easypanel",
   envHint: "On Easypanel each app service has an Environment tab; easypanel/template.json fills the non-secret ones.",
-  env: () => [forwardedAllowIps("*", "on Easypanel only its Traefik proxy reaches the app's port (no published ports).")],
+  env: () => [trustPlatformProxy("Easypanel's Traefik", "other containers on the server's Docker network")],
   datastoreExample: (store, plan) =>
     store === "postgres"
       ? `postgres://${plan.dbName}:PASSWORD@${plan.name}_${DB}:5432/${plan.dbName}`
       : `redis://default:PASSWORD@${plan.name}_${REDIS}:6379`,
   oneOff: (command) => `Open the \`web\` service's **Console** in Easypanel and run \`${command}\``,
   logs: (process) => `the **Logs** of the \`${process}\` service in Easypanel`,
+  // Easypanel runs the services on Docker Swarm, whose default stop grace period is 10 s.
+  workerShutdown: "10 s (Docker's default stop grace period)",
   backupNote:
     "Easypanel can schedule database backups to S3-compatible storage (db service → Backups); the scripts here add dumps you can verify and restore anywhere.",
   render(plan) {

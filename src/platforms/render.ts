@@ -3,9 +3,15 @@
 import type { EnvVar, Plan, Process } from "../plan.js";
 import { commandLine } from "../plan.js";
 import { yamlFile } from "../files/structured.js";
-import { forwardedAllowIps, type PlatformModule } from "./platform.js";
+import { trustPlatformProxy, type PlatformModule } from "./platform.js";
 
 const serviceName = (plan: Plan, process: string) => `${plan.name}-${process}`;
+
+/** Where the lock disk of a singleton process is mounted; nothing is written there. */
+export const singletonLockPath = (p: Process) => `/var/lib/${p.name}-lock`;
+
+/** Seconds a worker gets between SIGTERM and SIGKILL to finish its running tasks. */
+export const WORKER_SHUTDOWN_SECONDS = 120;
 
 function envEntry(plan: Plan, v: EnvVar): Record<string, unknown> {
   switch (v.source.kind) {
@@ -26,19 +32,25 @@ function envEntry(plan: Plan, v: EnvVar): Record<string, unknown> {
 export const render: PlatformModule = {
   id: "render",
   title: "Render",
-  envHint: "On Render these are set by render.yaml (the env group and each service); the ones marked sync: false are asked for when you apply the Blueprint.",
-  env: () => [forwardedAllowIps("*", "on Render only Render's proxy can reach the service's port.")],
+  envHint: "On Render these are set by render.yaml (the env group and each service); the ones marked sync: false are asked for once, when you apply the Blueprint.",
+  // Any service of the workspace in the same region reaches the port: https://render.com/docs/private-network
+  env: () => [trustPlatformProxy("Render's proxy", "other services in your Render workspace and region")],
   datastoreExample: (store) =>
     store === "postgres" ? "postgresql://USER:PASSWORD@dpg-xxxx-a:5432/NAME" : "redis://red-xxxx:6379",
   oneOff: (command) => `Open the web service's **Shell** tab in the Render Dashboard and run \`${command}\``,
   logs: (process, plan) => `the **Logs** tab of the \`${serviceName(plan, process)}\` service in the Render Dashboard`,
+  workerShutdown: `${WORKER_SHUTDOWN_SECONDS} s (\`maxShutdownDelaySeconds\` in \`render.yaml\`; Render's default is 30 s, its maximum 300)`,
+  // PITR windows and recovery into a new instance: https://render.com/docs/postgresql-backups
   backupNote:
-    "Render PostgreSQL on a paid plan keeps point-in-time recovery for 3 to 7 days (Dashboard → database → Recovery); the scripts here add backups you own and can restore elsewhere.",
+    "Render PostgreSQL on a paid instance keeps point-in-time recovery for the past 3 days (Hobby workspace) or 7 days (Professional and up). A recovery creates a new database instance and leaves the current one as it is, so the data then has to be copied back or the services pointed at the new instance (the runbook's “Restoring through Render”). The scripts here add backups you own, kept as long as you choose and restorable anywhere.",
   render(plan) {
-    // Values every process needs live in one env group, so SECRET_KEY is generated once and shared.
-    const shared = plan.env.filter((v) => !v.only && v.source.kind !== "datastore" && v.source.kind !== "user");
+    // Values every process needs live in one env group: SECRET_KEY is generated once, and a
+    // third-party key (sync: false) is asked for once, not once per service. Groups take plain
+    // values, generateValue and sync: false, not fromDatabase/fromService (render.schema.json's
+    // envVarGroup; https://render.com/docs/blueprint-spec), so datastore URLs stay per service.
+    const shared = plan.env.filter((v) => !v.only && v.source.kind !== "datastore");
     const perService = (p: Process) => [
-      ...plan.env.filter((v) => (v.only ? v.only.includes(p.kind) : v.source.kind === "datastore" || v.source.kind === "user")).map((v) => envEntry(plan, v)),
+      ...plan.env.filter((v) => (v.only ? v.only.includes(p.kind) : v.source.kind === "datastore")).map((v) => envEntry(plan, v)),
       ...(p.kind === "web" ? [] : [{ key: "PROCESS_TYPE", value: p.name }]),
       { fromGroup: `${plan.name}-shared` },
     ];
@@ -62,7 +74,17 @@ export const render: PlatformModule = {
       } else {
         service.dockerCommand = commandLine(p.command);
       }
-      if (p.singleton) service.numInstances = 1;
+      if (p.singleton) {
+        service.numInstances = 1;
+        // numInstances alone does not keep a scheduler single: zero-downtime deploys (and platform
+        // maintenance) start the new instance before stopping the old one, so two beats overlap.
+        // "Adding a disk to a service prevents zero-downtime deploys" (https://render.com/docs/disks):
+        // the old instance stops before the new one starts, and a service with a disk cannot scale
+        // past one instance. The disk holds nothing; it is the lock.
+        service.disk = { name: `${serviceName(plan, p.name)}-lock`, mountPath: singletonLockPath(p), sizeGB: 1 };
+      }
+      // SIGTERM to SIGKILL: Render's default is 30 s, its maximum 300 (https://render.com/docs/blueprint-spec).
+      if (p.kind === "worker") service.maxShutdownDelaySeconds = WORKER_SHUTDOWN_SECONDS;
       service.envVars = perService(p);
       services.push(service);
     }
