@@ -200,7 +200,7 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       expect(compose.services.certbot!.volumes).toContain(`${mountOf("/etc/letsencrypt")!.split(":")[0]}:/etc/letsencrypt`);
       expect(conf).toContain("root /var/www/certbot;");
       expect(compose.services.certbot!.volumes).toContain(`${mountOf("/var/www/certbot")!.split(":")[0]}:/var/www/certbot`);
-      expect(conf).toContain(`server web:${kit.plan.port};`);
+      expect(conf).toContain(`set $app_upstream http://web:${kit.plan.port};`);
       expect(compose.services.web!.expose).toEqual([String(kit.plan.port)]);
       if (kit.plan.framework === "django") {
         expect(conf).toContain("alias /var/www/media/;");
@@ -213,10 +213,20 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
   });
 
   describe("nginx/nginx.conf", () => {
-    const hostNames = () => Object.keys(compose.services);
+    it("looks the app up per request through Docker's DNS: no upstream block, no depends_on on web", () => {
+      const conf = kit.read("nginx/nginx.conf");
+      expect(conf).toMatch(/^ {4}resolver 127\.0\.0\.11 valid=\d+s ipv6=off;$/m);
+      expect(conf).not.toMatch(/^\s*upstream\b/m);
+      const passes = conf.match(/^\s*proxy_pass [^;\n]+;/gm) ?? [];
+      expect(passes.length).toBeGreaterThan(0);
+      for (const pass of passes) expect(pass.trim()).toBe("proxy_pass $app_upstream;");
+      expect(compose.services.nginx!.depends_on).toBeUndefined();
+      const init = kit.read("scripts/init-letsencrypt.sh");
+      expect(init.match(/COMPOSE\[@\]}" up [^\n]*/g)).toEqual(['COMPOSE[@]}" up -d --no-deps nginx']);
+    });
 
-    it("passes `nginx -t` (Debian's nginx), verbatim", () => {
-      const r = nginxConfigTest(kit, hostNames());
+    it("passes `nginx -t` (Debian's nginx), verbatim, with no compose service name resolvable", () => {
+      const r = nginxConfigTest(kit);
       const out = r.stdout + r.stderr;
       expect(r.status, out).toBe(0);
       expect(out).toContain("syntax is ok");
@@ -228,7 +238,7 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       let results: Record<string, ProbeResult>;
       const domain = () => kit.plan.domain;
       beforeAll(() => {
-        results = nginxLive(kit, hostNames()).results;
+        results = nginxLive(kit, Object.keys(compose.services)).results;
       });
       const ok = (name: string): ProbeResult => {
         const r = results[name];
@@ -242,6 +252,18 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
         return values[0]!;
       };
       const upstreamHeader = (r: ProbeResult, name: string) => headerValues(r.upstream?.headers, name);
+
+      it("runs while web does not resolve: ACME and the redirect work, the app's paths get 502", () => {
+        expect(ok("down acme").status).toBe(200);
+        expect(ok("down acme").body).toBe(ACME_CONTENT);
+        expect(ok("down redirect").status).toBe(301);
+        expect(once(ok("down redirect"), "Location")).toBe(`https://${domain()}/anything?x=1`);
+        expect(ok("down app").status).toBe(502);
+        expect(ok("down app").upstream).toBeUndefined();
+        for (const path of kit.plan.routes.websockets) expect(ok(`down ws ${path}`).status, path).toBe(502);
+        // Once the name resolves, the same nginx (no reload) reaches the app.
+        expect(ok("health").upstream?.path).toBe(kit.plan.healthPath);
+      });
 
       it("redirects HTTP to HTTPS, keeping path and query; no version in Server", () => {
         const r = ok("redirect");

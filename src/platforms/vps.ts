@@ -53,7 +53,6 @@ function appService(plan: Plan, p: Process): Record<string, unknown> {
 export function composeDocument(plan: Plan): Record<string, unknown> {
   const services: Record<string, unknown> = {};
   for (const p of plan.processes) services[p.name] = appService(plan, p);
-  const web = plan.processes.find((p) => p.kind === "web")!;
   services.db = {
     image: `postgres:${plan.answers.postgresVersion}`,
     restart: "unless-stopped",
@@ -104,7 +103,6 @@ export function composeDocument(plan: Plan): Record<string, unknown> {
     command: ["sh", "-c", "while :; do sleep 6h & wait $$!; nginx -s reload; done & exec nginx -g 'daemon off;'"],
     ports: ["80:80", "443:443"],
     volumes: nginxVolumes,
-    depends_on: { [web.name]: { condition: "service_started" } },
     networks: { backend: { ipv4_address: NGINX_IP } },
     logging: LOGGING,
   };

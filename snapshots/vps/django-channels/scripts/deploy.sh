@@ -6,8 +6,9 @@
 #   --rollback  start the previous image again (the one before the last deploy), without building
 #
 # What it does: builds the image (keeping the previous one as acme-app-app:previous), starts
-# PostgreSQL and Redis, applies migrations once, replaces the app containers, reloads nginx and waits
-# for the health check. A failed migration stops the deploy with the old containers still serving.
+# PostgreSQL and Redis, applies migrations once, replaces the app containers, applies nginx
+# configuration changes and waits for the health check. A failed migration stops the deploy with
+# the old containers still serving.
 set -Eeuo pipefail
 SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$SELF")/.."
@@ -69,8 +70,15 @@ else
   "${COMPOSE[@]}" up -d --remove-orphans
 fi
 
-# nginx keeps upstream addresses from its start: reload so it reaches the new web container.
-"${COMPOSE[@]}" exec -T nginx nginx -s reload
+# nginx finds new web containers on its own (it resolves web per request); what it does not pick up
+# is a changed configuration. A reload applies changed snippets. nginx.conf is a single-file bind
+# mount, which keeps showing the file nginx started with once git replaces it: recreate nginx then.
+if "${COMPOSE[@]}" exec -T nginx cat /etc/nginx/nginx.conf | cmp -s - nginx/nginx.conf; then
+  "${COMPOSE[@]}" exec -T nginx nginx -t -q || die "nginx rejects the configuration in nginx/ (it keeps the previous one)"
+  "${COMPOSE[@]}" exec -T nginx nginx -s reload
+else
+  "${COMPOSE[@]}" up -d --no-deps --force-recreate nginx
+fi
 
 printf 'waiting for the health check'
 for _ in $(seq 1 30); do

@@ -62,7 +62,8 @@ printf '1/4 creating a temporary self-signed certificate\n'
 dummy_certificate
 
 printf '2/4 starting nginx\n'
-"${COMPOSE[@]}" up -d nginx
+# --no-deps: nginx needs nothing else to answer the challenge (the app may not even be built yet).
+"${COMPOSE[@]}" up -d --no-deps nginx
 
 printf '3/4 requesting the certificate from Let'"'"'s Encrypt\n'
 certbot_sh "rm -rf $LIVE /etc/letsencrypt/archive/$DOMAIN /etc/letsencrypt/renewal/$DOMAIN.conf"
