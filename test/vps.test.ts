@@ -337,12 +337,29 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
         expect(ok("tls11").alert).toMatch(/PROTOCOL_VERSION/i);
       });
 
-      it("upgrades WebSockets on the websocket routes only", () => {
-        const outside = ok("upgrade_outside_ws_route");
-        expect(outside.status).toBe(200);
-        expect(upstreamHeader(outside, "Upgrade")).toEqual([]);
-        expect(upstreamHeader(outside, "Connection").join(",")).not.toMatch(/upgrade/i);
+      it("upgrades WebSockets on every path of an ASGI app (long timeouts on the detected routes), never for WSGI", () => {
+        const elsewhere = ok("ws_elsewhere");
+        expect(kit.plan.server.asgi).toBe(stack !== "django-celery");
+        if (kit.plan.server.asgi) {
+          expect(elsewhere.status).toBe(101);
+          expect(elsewhere.upstream?.path).toBe("/elsewhere/socket");
+          expect(upstreamHeader(elsewhere, "Upgrade")).toEqual(["websocket"]);
+          expect(upstreamHeader(elsewhere, "Connection")).toEqual(["upgrade"]);
+        } else {
+          expect(elsewhere.status).toBe(200);
+          const outside = ok("upgrade_outside_ws_route");
+          expect(outside.status).toBe(200);
+          expect(upstreamHeader(outside, "Upgrade")).toEqual([]);
+          expect(upstreamHeader(outside, "Connection").join(",")).not.toMatch(/upgrade/i);
+        }
+        // A plain request to an ASGI app is not told to upgrade, and asks the app to close.
+        expect(upstreamHeader(ok("health"), "Upgrade")).toEqual([]);
+        expect(upstreamHeader(ok("health"), "Connection")).toEqual(["close"]);
         expect(kit.plan.routes.websockets.length).toBe(stack === "django-channels" ? 1 : 0);
+        const conf = kit.read("nginx/nginx.conf");
+        for (const path of kit.plan.routes.websockets) {
+          expect(conf).toMatch(new RegExp(`location ${path} \\{[^}]*proxy_read_timeout 3600s;`));
+        }
         for (const path of kit.plan.routes.websockets) {
           const r = ok(`ws ${path}`);
           expect(r.status).toBe(101);

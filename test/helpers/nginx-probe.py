@@ -179,9 +179,12 @@ checks = {
         DOMAIN, min_version=ssl.TLSVersion.TLSv1_1, max_version=ssl.TLSVersion.TLSv1_1, ciphers="DEFAULT:@SECLEVEL=0"
     ),
     "tls12_static_rsa": lambda: handshake(DOMAIN, max_version=ssl.TLSVersion.TLSv1_2, ciphers="AES128-GCM-SHA256"),
-    # Only the WebSocket routes may switch protocols; elsewhere the upgrade must not reach the app.
-    "upgrade_outside_ws_route": lambda: request("https", "/not-a-socket/", headers=UPGRADE),
+    # A WebSocket handshake on a path outside the detected WebSocket routes.
+    "ws_elsewhere": lambda: raw("https", upgrade_request("/elsewhere/socket")),
 }
+if not cfg["asgi"]:
+    # A WSGI app cannot switch protocols: the upgrade must not reach it (answered like any GET).
+    checks["upgrade_outside_ws_route"] = lambda: request("https", "/not-a-socket/", headers=UPGRADE)
 checks["media"] = lambda: request("https", "/media/" + cfg["mediaFile"])
 for path in cfg["websockets"]:
     checks["ws " + path] = lambda path=path: raw("https", upgrade_request(path + "room/"))
