@@ -234,6 +234,23 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       expect(out, "no warnings").not.toMatch(/\[warn\]/);
     });
 
+    it("includes http-level snippets: the commented rate-limit examples pass `nginx -t` once uncommented", () => {
+      // The example directives, uncommented: "#   limit_req...;   (note)" -> "limit_req...;"
+      const examples = (path: string) =>
+        kit.read(path).split("\n").filter((l) => /^#\s+limit_req/.test(l)).map((l) => l.replace(/^#\s+/, "").replace(/;.*$/, ";"));
+      const zone = examples("nginx/snippets/http.d/custom.conf");
+      const apply = examples("nginx/snippets/custom.conf");
+      expect(zone.some((l) => l.startsWith("limit_req_zone "))).toBe(true);
+      expect(apply).toEqual([expect.stringMatching(/^limit_req zone=perip /)]);
+      const r = nginxConfigTest(kit, { "http.d/custom.conf": `${zone.join("\n")}\n`, "custom.conf": `${apply.join("\n")}\n` });
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(r.stderr, "no warnings").not.toMatch(/\[warn\]/);
+      // The zone is allowed only at http level: among the server-level snippets nginx refuses it.
+      const misplaced = nginxConfigTest(kit, { "custom.conf": `${[...zone, ...apply].join("\n")}\n` });
+      expect(misplaced.status).not.toBe(0);
+      expect(misplaced.stderr).toMatch(/"limit_req_zone" directive is not allowed here/);
+    });
+
     describe("serves live requests", () => {
       let results: Record<string, ProbeResult>;
       const domain = () => kit.plan.domain;

@@ -164,6 +164,7 @@ export const vps: PlatformModule = {
       ),
       file("nginx/nginx.conf", renderTemplate("vps/nginx/nginx.conf", ctx)),
       file("nginx/snippets/custom.conf", renderTemplate("vps/nginx/snippets/custom.conf", ctx), { owner: "once" }),
+      file("nginx/snippets/http.d/custom.conf", renderTemplate("vps/nginx/snippets/http.d/custom.conf", ctx), { owner: "once" }),
       file("scripts/deploy.sh", renderTemplate("vps/scripts/deploy.sh", ctx), { mode: 0o755 }),
       file("scripts/init-letsencrypt.sh", renderTemplate("vps/scripts/init-letsencrypt.sh", ctx), { mode: 0o755 }),
     ];

@@ -47,7 +47,9 @@ if [[ $(stat -c %a .env.production) != 600 ]]; then
   chmod 600 .env.production
   printf 'note: .env.production was readable by others; it is now mode 600\n' >&2
 fi
-[[ -d nginx/snippets ]] || mkdir -p nginx/snippets
+# The folders of your nginx snippets (server and http level); Docker would create a missing one
+# owned by root.
+mkdir -p nginx/snippets/http.d
 
 if ((PULL)); then
   git pull --ff-only
