@@ -225,6 +225,12 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       expect(init.match(/COMPOSE\[@\]}" up [^\n]*/g)).toEqual(['COMPOSE[@]}" up -d --no-deps nginx']);
     });
 
+    it("bounds how long old workers linger after a reload (worker_shutdown_timeout at main level)", () => {
+      const conf = kit.read("nginx/nginx.conf");
+      const main = conf.slice(0, conf.indexOf("events {"));
+      expect(main).toMatch(/^worker_shutdown_timeout \d+s;$/m);
+    });
+
     it("passes `nginx -t` (Debian's nginx), verbatim, with no compose service name resolvable", () => {
       const r = nginxConfigTest(kit);
       const out = r.stdout + r.stderr;
@@ -387,17 +393,24 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
         }
       });
 
-      it("serves Django's uploads from the media volume (with the headers); elsewhere /media/ is the app's", () => {
+      it("serves Django's uploads from the media volume, inert (CSP sandbox) and with every security header; elsewhere /media/ is the app's", () => {
         const r = ok("media");
         expect(r.status).toBe(200);
+        const security = ["Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Permissions-Policy"];
+        // The same security headers, once each, as on a proxied response.
+        for (const name of security) expect(once(r, name), name).toBe(once(ok("health"), name));
+        expect(once(r, "X-Content-Type-Options")).toBe("nosniff");
         if (kit.plan.framework === "django") {
           expect(r.body).toBe(MEDIA_CONTENT);
           expect(r.upstream).toBeUndefined();
+          const csp = once(r, "Content-Security-Policy");
+          expect(csp).toMatch(/(^|; )default-src 'none'(;|$)/);
+          expect(csp).toMatch(/(^|; )sandbox(;|$)/);
+          expect(csp).not.toMatch(/script-src/);
         } else {
           expect(r.upstream?.path).toBe("/media/hello.txt");
+          expect(headerValues(r.headers, "Content-Security-Policy")).toEqual([]);
         }
-        expect(once(r, "X-Content-Type-Options")).toBe("nosniff");
-        once(r, "Strict-Transport-Security");
       });
     });
   });
