@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STACKS, type StackId } from "../src/answers.js";
 import { generateKit, renderFiles, SHARED, type Kit } from "./helpers/kit.js";
 import { ACME_CONTENT, MEDIA_CONTENT, headerValues, nginxConfigTest, nginxLive, type ProbeResult } from "./helpers/nginx.js";
+import { healthcheckShell, pgHealthcheckExits, redisHealthcheck } from "./helpers/healthchecks.js";
 import { requireRoot, requireTools } from "./helpers/tools.js";
 
 type Service = Record<string, any>;
@@ -57,6 +58,33 @@ it("takes client_max_body_size from the answers", () => {
   const { files } = renderFiles("vps", "fastapi-chatwoot", { answers: { maxBodySize: "512k" } });
   const conf = files.find((f) => f.path === "nginx/nginx.conf")!.content;
   expect(conf.match(/client_max_body_size [^;]+;/g)).toEqual(["client_max_body_size 512k;"]);
+});
+
+describe("health checks of db and redis, run against real servers", () => {
+  const { plan, files } = renderFiles("vps", "django-celery");
+  const services = (parse(files.find((f) => f.path === "docker-compose.prod.yml")!.content, { version: "1.1" }) as Compose).services;
+
+  it("db is healthy only once PostgreSQL answers over TCP, not while the init-time server has only its socket", () => {
+    requireTools(["runuser"]);
+    const command = healthcheckShell(services.db!.healthcheck.test);
+    const control = `pg_isready --username=${plan.dbName} --dbname=${plan.dbName}`;
+    const r = pgHealthcheckExits(command, control, plan.dbName);
+    // The control (no --host, the socket) shows the server was up and accepting on its socket.
+    expect(r).toEqual({ socketOnly: 2, socketOnlyControl: 0, tcp: 0 });
+  });
+
+  it("redis is healthy with the right password only, which never appears on redis-cli's command line", () => {
+    requireTools(["redis-server", "redis-cli"]);
+    const password = "healthPw8d1f";
+    const r = redisHealthcheck(healthcheckShell(services.redis!.healthcheck.test), password);
+    expect(r.right).toBe(0);
+    expect(r.wrong).not.toBe(0);
+    expect(r.calls.length).toBe(2);
+    for (const call of r.calls) {
+      expect(call.argv.join(" ")).not.toContain(password);
+      expect(call.authFromEnv).toBe(true);
+    }
+  });
 });
 
 describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: { stack: StackId }) => {
@@ -119,7 +147,7 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       expect(compose.services.db!.volumes).toEqual(["pgdata:/var/lib/postgresql/data"]);
       const redis = compose.services.redis!;
       expect(redis.command.join(" ")).toContain('--requirepass "$$REDIS_PASSWORD"');
-      expect(redis.healthcheck.test.join(" ")).toContain('-a "$$REDIS_PASSWORD"');
+      expect(redis.healthcheck.test.join(" ")).toContain('REDISCLI_AUTH="$$REDIS_PASSWORD"');
       expect(redis.environment.REDIS_PASSWORD).toMatch(/^\$\{REDIS_PASSWORD:\?[^}]+\}$/);
     });
 

@@ -63,7 +63,8 @@ export function composeDocument(plan: Plan): Record<string, unknown> {
     },
     volumes: ["pgdata:/var/lib/postgresql/data"],
     healthcheck: {
-      test: ["CMD-SHELL", `pg_isready --username=${plan.dbName} --dbname=${plan.dbName}`],
+      // Over TCP: the image's init-time server listens on the unix socket only, and must not count.
+      test: ["CMD-SHELL", `pg_isready --host=127.0.0.1 --username=${plan.dbName} --dbname=${plan.dbName}`],
       interval: "10s",
       timeout: "5s",
       retries: 5,
@@ -81,7 +82,8 @@ export function composeDocument(plan: Plan): Record<string, unknown> {
     environment: { REDIS_PASSWORD: "${REDIS_PASSWORD:?set REDIS_PASSWORD in .env.production}" },
     volumes: ["redisdata:/data"],
     healthcheck: {
-      test: ["CMD-SHELL", 'redis-cli --no-auth-warning -a "$$REDIS_PASSWORD" ping | grep -q PONG'],
+      // The password goes through the environment: an argument would show in `ps` on the host.
+      test: ["CMD-SHELL", 'REDISCLI_AUTH="$$REDIS_PASSWORD" redis-cli ping | grep -q PONG'],
       interval: "10s",
       timeout: "5s",
       retries: 5,
