@@ -163,6 +163,30 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       }
     });
 
+    it("gives each service time to stop cleanly: web beyond Gunicorn's graceful timeout, workers minutes", () => {
+      const seconds = (d: string) => {
+        const m = /^(\d+)(s|m)$/.exec(d);
+        expect(m, d).not.toBeNull();
+        return Number(m![1]) * (m![2] === "m" ? 60 : 1);
+      };
+      const graceful = Number(/"GUNICORN_GRACEFUL_TIMEOUT", "(\d+)"/.exec(kit.read("gunicorn.conf.py"))![1]);
+      for (const p of kit.plan.processes) {
+        const grace: string | undefined = compose.services[p.name]!.stop_grace_period;
+        if (p.kind === "release") expect(grace, p.name).toBeUndefined();
+        if (p.kind === "web") expect(seconds(grace!)).toBeGreaterThan(graceful);
+        if (p.kind === "worker") expect(seconds(grace!)).toBeGreaterThanOrEqual(300);
+        if (p.kind === "scheduler") expect(seconds(grace!)).toBeGreaterThan(10);
+      }
+      expect(seconds(compose.services.db!.stop_grace_period)).toBeGreaterThanOrEqual(60);
+      expect(seconds(compose.services.redis!.stop_grace_period)).toBeGreaterThanOrEqual(60);
+      // The runbook states the same values.
+      const runbook = kit.read("docs/RUNBOOK.md");
+      expect(runbook).toContain(`\`web\` ${compose.services.web!.stop_grace_period}`);
+      for (const p of kit.plan.processes.filter((x) => x.kind === "worker")) {
+        expect(runbook).toContain(`\`${p.name}\` ${compose.services[p.name]!.stop_grace_period}`);
+      }
+    });
+
     it("runs the scheduler exactly once: a fixed container_name and no replicas", () => {
       const schedulers = kit.plan.processes.filter((p) => p.kind === "scheduler");
       expect(schedulers.length).toBe(stack === "django-celery" ? 1 : 0);
@@ -196,8 +220,19 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       const nginxIp = compose.services.nginx!.networks.backend.ipv4_address;
       expect(web.environment.FORWARDED_ALLOW_IPS).toBe(nginxIp);
       expect(web.environment.FORWARDED_ALLOW_IPS).not.toContain("*");
-      const subnet = compose.networks!.backend.ipam.config[0].subnet;
+      const { subnet, ip_range: dynamic, gateway } = compose.networks!.backend.ipam.config[0];
       expect(inSubnet(nginxIp, subnet)).toBe(true);
+      // Docker does not reserve a fixed address: it hands others out from ip_range only, which must
+      // lie inside the subnet and leave out nginx's address (and the gateway).
+      const [rangeBase, rangeBits] = String(dynamic).split("/");
+      expect(Number(rangeBits)).toBeGreaterThan(Number(subnet.split("/")[1]));
+      expect(inSubnet(rangeBase!, subnet)).toBe(true);
+      expect(inSubnet(nginxIp, dynamic)).toBe(false);
+      expect(inSubnet(gateway, subnet)).toBe(true);
+      expect(inSubnet(gateway, dynamic)).toBe(false);
+      expect(gateway).not.toBe(nginxIp);
+      // The runbook names that gateway as the address IPv6 clients appear with.
+      expect(kit.read("docs/RUNBOOK.md")).toContain(`appear as \`${gateway}\``);
       for (const name of Object.keys(compose.services)) {
         if (name !== "nginx") expect(compose.services[name]!.networks?.backend?.ipv4_address, name).toBeUndefined();
       }

@@ -8,11 +8,27 @@ import { forwardedAllowIps, type PlatformModule } from "./platform.js";
 
 /** A fixed subnet, so the app can trust proxy headers from nginx's address alone. */
 export const NETWORK_SUBNET = "172.30.86.0/24";
+/** Docker allocates container addresses from this half only: nothing else can take NGINX_IP. */
+export const DYNAMIC_RANGE = "172.30.86.128/25";
+/** Pinned so the docs can name it: the source address of connections Docker proxies (IPv6 clients). */
+export const NETWORK_GATEWAY = "172.30.86.1";
 export const NGINX_IP = "172.30.86.10";
-const NGINX_IMAGE = "nginx:1.27-alpine";
-const CERTBOT_IMAGE = "certbot/certbot:v3.0.1";
+const NGINX_IMAGE = "nginx:1.30-alpine";
+const CERTBOT_IMAGE = "certbot/certbot:v5.10.0";
 const REDIS_IMAGE = "redis:7.4-alpine";
 const LOGGING = { driver: "json-file", options: { "max-size": "10m", "max-file": "5" } };
+
+/** How long Docker waits after SIGTERM before it kills a container (its default, 10 s, cuts work off). */
+export const STOP_GRACE = {
+  // Gunicorn's graceful_timeout (30 s in gunicorn.conf.py) plus a margin, so requests in flight finish.
+  web: "35s",
+  // A Celery warm shutdown waits for the running tasks: this must exceed the longest one.
+  worker: "5m",
+  scheduler: "30s",
+  // Both write their data out on the way down.
+  db: "1m",
+  redis: "1m",
+} as const;
 
 function appService(plan: Plan, p: Process): Record<string, unknown> {
   const service: Record<string, unknown> = {
@@ -25,6 +41,8 @@ function appService(plan: Plan, p: Process): Record<string, unknown> {
   // init: true puts tini at PID 1 so SIGTERM reaches the server and zombies are reaped.
   service.init = true;
   service.restart = p.kind === "release" ? "no" : "unless-stopped";
+  // By kind, not by stack; the release step is a one-off that only a person stops.
+  if (p.kind !== "release") service.stop_grace_period = STOP_GRACE[p.kind];
   service.env_file = [".env.production"];
   const environment: Record<string, string> = {};
   if (plan.datastores.includes("postgres"))
@@ -62,6 +80,7 @@ export function composeDocument(plan: Plan): Record<string, unknown> {
       POSTGRES_PASSWORD: "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env.production}",
     },
     volumes: ["pgdata:/var/lib/postgresql/data"],
+    stop_grace_period: STOP_GRACE.db,
     healthcheck: {
       // Over TCP: the image's init-time server listens on the unix socket only, and must not count.
       test: ["CMD-SHELL", `pg_isready --host=127.0.0.1 --username=${plan.dbName} --dbname=${plan.dbName}`],
@@ -81,6 +100,7 @@ export function composeDocument(plan: Plan): Record<string, unknown> {
     command: ["sh", "-c", 'exec redis-server --requirepass "$$REDIS_PASSWORD" --appendonly yes --maxmemory-policy noeviction'],
     environment: { REDIS_PASSWORD: "${REDIS_PASSWORD:?set REDIS_PASSWORD in .env.production}" },
     volumes: ["redisdata:/data"],
+    stop_grace_period: STOP_GRACE.redis,
     healthcheck: {
       // The password goes through the environment: an argument would show in `ps` on the host.
       test: ["CMD-SHELL", 'REDISCLI_AUTH="$$REDIS_PASSWORD" redis-cli ping | grep -q PONG'],
@@ -121,12 +141,16 @@ export function composeDocument(plan: Plan): Record<string, unknown> {
   return {
     services,
     volumes,
-    networks: { backend: { ipam: { config: [{ subnet: NETWORK_SUBNET }] } } },
+    networks: { backend: { ipam: { config: [{ subnet: NETWORK_SUBNET, ip_range: DYNAMIC_RANGE, gateway: NETWORK_GATEWAY }] } } },
   };
 }
 
-export const vps: PlatformModule = {
+/** Facts of this platform the docs templates name (as platform.*), so they are defined once. */
+const facts = { stopGrace: STOP_GRACE, gateway: NETWORK_GATEWAY };
+
+export const vps: PlatformModule & typeof facts = {
   id: "vps",
+  ...facts,
   title: "VPS (docker compose + nginx + Let's Encrypt)",
   envHint:
     "On the VPS: copy this file to .env.production next to docker-compose.prod.yml, fill it in, chmod 600 it. DATABASE_URL and REDIS_URL are built by the compose file from the passwords below.",
