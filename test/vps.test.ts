@@ -34,7 +34,9 @@ function dockerCompose(kit: Kit, env: Record<string, string>, args: string[]) {
   writeFileSync(join(kit.dir, ".env.production"), Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join(""));
   const cleanEnv = { ...process.env };
   for (const k of Object.keys(TEST_ENV)) delete cleanEnv[k];
-  return spawnSync("docker-compose", ["-f", "docker-compose.prod.yml", "--env-file", ".env.production", ...args], {
+  // The global options the generated scripts pass (deploy.sh's COMPOSE array), so they are proven too.
+  const compose = /^COMPOSE=\(docker compose ([^)]*)\)$/m.exec(kit.read("scripts/deploy.sh"))![1]!.split(" ");
+  return spawnSync("docker-compose", [...compose, ...args], {
     cwd: kit.dir,
     encoding: "utf8",
     env: cleanEnv,
@@ -125,6 +127,26 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       const r = dockerCompose(kit, { REDIS_PASSWORD: TEST_ENV.REDIS_PASSWORD }, ["config"]);
       expect(r.status).not.toBe(0);
       expect(r.stderr).toContain("set POSTGRES_PASSWORD in .env.production");
+    });
+
+    it("pins the compose project name: -p in every script's and documented compose command, and in the env file", () => {
+      const pinned = `docker compose -p ${kit.plan.name} --env-file .env.production -f docker-compose.prod.yml`;
+      for (const script of ["deploy.sh", "init-letsencrypt.sh"]) expect(kit.read(`scripts/${script}`)).toContain(`COMPOSE=(${pinned})`);
+      let commands = 0;
+      for (const doc of ["docs/RUNBOOK.md", "docs/PRODUCTION_CHECKLIST.md"]) {
+        const text = kit.read(doc);
+        // Every docker compose command with options is the pinned one.
+        for (const m of text.matchAll(/docker compose (?=-)/g)) {
+          expect(text.slice(m.index, m.index + pinned.length), doc).toBe(pinned);
+          commands++;
+        }
+      }
+      expect(commands).toBeGreaterThanOrEqual(5);
+      // backup/restore run `docker compose --env-file .env.production` without -p: compose reads the
+      // project name from that file.
+      expect(kit.read(".env.production.example")).toMatch(new RegExp(`^COMPOSE_PROJECT_NAME=${kit.plan.name}$`, "m"));
+      expect(kit.read("scripts/backup-db.sh")).toMatch(/^COMPOSE=\(docker compose --env-file "\$ENV_FILE" /m);
+      expect(kit.read("scripts/backup-db.sh")).toMatch(/ENV_FILE=.*\.env\.production/);
     });
 
     it("has no version key and publishes ports only on nginx (80, 443)", () => {

@@ -68,6 +68,9 @@ function appService(plan: Plan, p: Process): Record<string, unknown> {
   return service;
 }
 
+/** The compose command line (templates/partials/vps/compose.hbs, shared with the scripts and docs). */
+export const composeCommand = (plan: Plan): string => renderTemplate("partials/vps/compose", { plan });
+
 export function composeDocument(plan: Plan): Record<string, unknown> {
   const services: Record<string, unknown> = {};
   for (const p of plan.processes) services[p.name] = appService(plan, p);
@@ -154,8 +157,15 @@ export const vps: PlatformModule & typeof facts = {
   title: "VPS (docker compose + nginx + Let's Encrypt)",
   envHint:
     "On the VPS: copy this file to .env.production next to docker-compose.prod.yml, fill it in, chmod 600 it. DATABASE_URL and REDIS_URL are built by the compose file from the passwords below.",
-  env: () => [
+  env: (plan) => [
     forwardedAllowIps(NGINX_IP, "the compose file pins nginx to this address and sets it for the web service."),
+    {
+      name: "COMPOSE_PROJECT_NAME",
+      description:
+        "Compose project name, the prefix of the containers and volumes; the scripts pass it as -p. Here it reaches any other docker compose --env-file .env.production command, so another checkout folder still finds the same data.",
+      secret: false,
+      source: { kind: "value", value: plan.name },
+    },
     {
       name: "POSTGRES_PASSWORD",
       description: "Password of the compose PostgreSQL (letters and digits only: it goes into a URL).",
@@ -171,15 +181,14 @@ export const vps: PlatformModule & typeof facts = {
   ],
   datastoreExample: (store, plan) =>
     store === "postgres" ? `postgres://${plan.dbName}:POSTGRES_PASSWORD@db:5432/${plan.dbName}` : "redis://:REDIS_PASSWORD@redis:6379/0",
-  oneOff: (command) => `\`docker compose --env-file .env.production -f docker-compose.prod.yml exec web ${command}\``,
-  logs: (process) => `\`docker compose --env-file .env.production -f docker-compose.prod.yml logs --tail 200 -f ${process}\``,
+  oneOff: (command, plan) => `\`${composeCommand(plan)} exec web ${command}\``,
+  logs: (process, plan) => `\`${composeCommand(plan)} logs --tail 200 -f ${process}\``,
   backupNote:
     "A VPS has no backups but the ones you make: schedule scripts/backup-db.sh with cron and copy offsite (BACKUP_RCLONE_REMOTE), and take provider snapshots of the disk.",
   render(plan) {
     const ctx = {
       plan,
       web: plan.processes.find((p) => p.kind === "web"),
-      compose: "docker compose --env-file .env.production -f docker-compose.prod.yml",
       nginxIp: NGINX_IP,
     };
     const files: GeneratedFile[] = [

@@ -13,7 +13,7 @@ set -Eeuo pipefail
 SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$SELF")/.."
 
-COMPOSE=(docker compose --env-file .env.production -f docker-compose.prod.yml)
+COMPOSE=(docker compose -p acme-app --env-file .env.production -f docker-compose.prod.yml)
 DOMAIN="app.example.com"
 EMAIL="ops@example.com"
 LIVE="/etc/letsencrypt/live/$DOMAIN"

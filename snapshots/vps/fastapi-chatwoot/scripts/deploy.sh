@@ -13,7 +13,7 @@ set -Eeuo pipefail
 SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$SELF")/.."
 
-COMPOSE=(docker compose --env-file .env.production -f docker-compose.prod.yml)
+COMPOSE=(docker compose -p acme-app --env-file .env.production -f docker-compose.prod.yml)
 [[ -f docker-compose.override.yml ]] && COMPOSE+=(-f docker-compose.override.yml)
 IMAGE="acme-app-app"
 PULL=0
