@@ -4,12 +4,13 @@
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STACKS, type StackId } from "../src/answers.js";
-import { generateKit, renderFiles, SHARED, type Kit } from "./helpers/kit.js";
+import { generateKit, renderFiles, REPO_ROOT, SHARED, type Kit } from "./helpers/kit.js";
 import { ACME_CONTENT, MEDIA_CONTENT, headerValues, nginxConfigTest, nginxLive, type ProbeResult } from "./helpers/nginx.js";
 import { healthcheckShell, pgHealthcheckExits, redisHealthcheck } from "./helpers/healthchecks.js";
 import { requireRoot, requireTools } from "./helpers/tools.js";
@@ -220,21 +221,24 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       }
     });
 
-    it("migrates once in a release service that web and workers wait for", () => {
+    it("migrates once in a release service that `up` never starts and nothing waits for", () => {
       const release = kit.plan.processes.find((p) => p.kind === "release");
-      // The FastAPI stack has no migrations; then nothing may wait for a release.
+      // The FastAPI example has no migrations.
       expect(Boolean(release)).toBe(kit.plan.framework === "django");
-      if (!release) {
-        for (const name of appNames) expect(Object.keys(compose.services[name]!.depends_on ?? {})).toEqual(["db", "redis"]);
-        return;
+      // Compose v2 stops the old containers before waiting for a dependency to complete: nothing
+      // may depend on the release step, or a failed migration takes the site down.
+      for (const p of kit.plan.processes.filter((x) => x.kind !== "release")) {
+        expect(Object.keys(compose.services[p.name]!.depends_on ?? {}), p.name).toEqual(["db", "redis"]);
       }
+      for (const [name, service] of Object.entries(compose.services)) {
+        expect(service.profiles, name).toEqual(name === release?.name ? ["release"] : undefined);
+      }
+      if (!release) return;
       const s = compose.services[release.name]!;
       expect(s.restart).toBe("no");
       expect(s.command.join(" ")).toContain("migrate");
       expect(Object.keys(s.depends_on)).toEqual(["db", "redis"]);
-      for (const p of kit.plan.processes.filter((x) => x.kind !== "release")) {
-        expect(compose.services[p.name]!.depends_on?.[release.name], p.name).toEqual({ condition: "service_completed_successfully" });
-      }
+      expect(s.image).toBe(compose.services.web!.image);
     });
 
     it("trusts proxy headers only from nginx's fixed address", () => {
@@ -499,4 +503,140 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       });
     });
   });
+});
+
+/** A bin folder whose `docker` is test/helpers/fake-docker/vps-docker.py, and its state folder. */
+function fakeDocker(kit: Kit) {
+  const dir = mkdtempSync(join(tmpdir(), "fake-vps-docker-"));
+  mkdirSync(join(dir, "bin"));
+  copyFileSync(join(REPO_ROOT, "test/helpers/fake-docker/vps-docker.py"), join(dir, "bin", "docker"));
+  chmodSync(join(dir, "bin", "docker"), 0o755);
+  mkdirSync(join(dir, "state"));
+  mkdirSync(join(dir, "letsencrypt"));
+  writeFileSync(join(kit.dir, ".env.production"), "POSTGRES_PASSWORD=x\nREDIS_PASSWORD=y\n", { mode: 0o600 });
+  const state = () => JSON.parse(readFileSync(join(dir, "state", "state.json"), "utf8"));
+  const callsFile = join(dir, "state", "calls.jsonl");
+  return {
+    le: join(dir, "letsencrypt"),
+    run(script: string, args: string[], env: { FAKE_BUILD_ID?: string; FAKE_FAIL?: string } = {}) {
+      writeFileSync(callsFile, "");
+      return spawnSync(join(kit.dir, "scripts", script), args, {
+        cwd: kit.dir,
+        encoding: "utf8",
+        timeout: 30_000,
+        env: {
+          ...process.env,
+          PATH: `${join(dir, "bin")}:${process.env.PATH}`,
+          FAKE_DOCKER_STATE: join(dir, "state"),
+          FAKE_LE_DIR: join(dir, "letsencrypt"),
+          FAKE_FAIL: "",
+          ...env,
+        },
+      });
+    },
+    /** Every docker call of the last run, compose's global options dropped: "compose up -d ...". */
+    calls(): string[] {
+      return readFileSync(callsFile, "utf8")
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => (JSON.parse(line) as string[]).join(" ").replace(/^compose -p \S+ --env-file \S+ -f \S+ /, "compose "));
+    },
+    tags: (): Record<string, string> => state().tags,
+    running: (service: string): string | undefined => state().containers[service]?.image,
+    migrations: (): string[] => state().migrations,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+describe("scripts/deploy.sh, run against a fake docker that keeps images and containers", () => {
+  let kit: Kit;
+  let docker: ReturnType<typeof fakeDocker>;
+  const tag = (t: string) => docker.tags()[`${kit.plan.name}-app:${t}`];
+  beforeAll(() => {
+    kit = generateKit("vps", "django-celery");
+    docker = fakeDocker(kit);
+  });
+  afterAll(() => {
+    docker?.cleanup();
+    kit?.cleanup();
+  });
+
+  it("first deploy: builds, starts db and redis, migrates once with the new image, then starts the app", () => {
+    const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:v1" });
+    expect(r.status, r.stderr).toBe(0);
+    const compose = docker.calls().filter((c) => c.startsWith("compose "));
+    expect(compose.slice(0, 5)).toEqual([
+      "compose ps -q web",
+      "compose build --pull",
+      "compose up -d --wait db redis",
+      "compose run --rm -T release",
+      "compose up -d --no-build --remove-orphans",
+    ]);
+    expect(docker.migrations()).toEqual(["sha256:v1"]);
+    expect(docker.running("web")).toBe("sha256:v1");
+    expect(docker.running("release")).toBeUndefined();
+    expect(tag("previous")).toBeUndefined();
+    expect(docker.calls()).toContain("compose exec -T nginx nginx -s reload");
+  });
+
+  it("a deploy keeps the replaced image as :previous; a changed nginx.conf recreates nginx", () => {
+    writeFileSync(join(kit.dir, "nginx/nginx.conf"), `${kit.read("nginx/nginx.conf")}# changed by a pull\n`);
+    const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:v2" });
+    expect(r.status, r.stderr).toBe(0);
+    expect([tag("previous"), tag("latest"), docker.running("web")]).toEqual(["sha256:v1", "sha256:v2", "sha256:v2"]);
+    expect(docker.calls()).toContain("compose up -d --no-deps --force-recreate nginx");
+    expect(docker.calls()).not.toContain("compose exec -T nginx nginx -s reload");
+  });
+
+  it("a failed migration stops the deploy: the old containers keep serving, :latest stays the running image", () => {
+    const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:v3", FAKE_FAIL: "release" });
+    expect(r.status).not.toBe(0);
+    expect(docker.running("web")).toBe("sha256:v2");
+    expect(docker.running("worker")).toBe("sha256:v2");
+    expect(r.stderr).toMatch(/migrations failed: nothing was replaced/);
+    expect([tag("latest"), tag("failed"), tag("previous")]).toEqual(["sha256:v2", "sha256:v3", "sha256:v1"]);
+    expect(docker.calls().some((c) => c.startsWith("compose up -d --no-build"))).toBe(false);
+  });
+
+  it("--rollback moves the tags, so the old image runs now and after any later `up`", () => {
+    const r = docker.run("deploy.sh", ["--rollback"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(docker.calls().some((c) => c.startsWith("compose build"))).toBe(false);
+    expect([docker.running("web"), tag("latest"), tag("failed")]).toEqual(["sha256:v1", "sha256:v1", "sha256:v2"]);
+    // What a restart or a hand-typed `docker compose up -d` starts: still the rolled-back image.
+    const up = spawnSync("docker", ["compose", "-p", kit.plan.name, "--env-file", ".env.production", "-f", "docker-compose.prod.yml", "up", "-d"], {
+      cwd: kit.dir,
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${dirname(docker.le)}/bin:${process.env.PATH}`, FAKE_DOCKER_STATE: join(dirname(docker.le), "state") },
+    });
+    expect(up.status, up.stderr).toBe(0);
+    expect(docker.running("web")).toBe("sha256:v1");
+  });
+
+  it("the deploy after a rollback keeps the image that ran as :previous, not the broken one", () => {
+    const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:v4" });
+    expect(r.status, r.stderr).toBe(0);
+    expect([tag("previous"), docker.running("web")]).toEqual(["sha256:v1", "sha256:v4"]);
+  });
+
+  it("redeploying the same build leaves :previous on the older image", () => {
+    const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:v4" });
+    expect(r.status, r.stderr).toBe(0);
+    expect([tag("previous"), docker.running("web")]).toEqual(["sha256:v1", "sha256:v4"]);
+  });
+});
+
+it("scripts/deploy.sh without a release step (FastAPI without Alembic) runs no migration", () => {
+  const kit = generateKit("vps", "fastapi-chatwoot");
+  const docker = fakeDocker(kit);
+  try {
+    const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:f1" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(docker.calls().filter((c) => c.startsWith("compose run"))).toEqual([]);
+    expect(docker.running("web")).toBe("sha256:f1");
+  } finally {
+    docker.cleanup();
+    kit.cleanup();
+  }
 });

@@ -32,10 +32,13 @@ export const STOP_GRACE = {
 
 function appService(plan: Plan, p: Process): Record<string, unknown> {
   const service: Record<string, unknown> = {
-    image: `\${APP_IMAGE:-${plan.name}-app:latest}`,
+    // deploy.sh moves this tag (a rollback retags :previous as :latest), so every later `up` agrees.
+    image: `${plan.name}-app:latest`,
   };
   if (p.kind === "web") service.build = { context: ".", dockerfile: "Dockerfile" };
   else service.command = p.command;
+  // `up` never starts the release step: deploy.sh runs it with `run` before replacing anything.
+  if (p.kind === "release") service.profiles = ["release"];
   // A scheduler gets a fixed container name: compose then refuses to scale it past one.
   if (p.singleton && p.kind !== "release") service.container_name = `${plan.name}-${p.name}`;
   // init: true puts tini at PID 1 so SIGTERM reaches the server and zombies are reaped.
@@ -55,9 +58,8 @@ function appService(plan: Plan, p: Process): Record<string, unknown> {
   const dependsOn: Record<string, { condition: string }> = {};
   if (plan.datastores.includes("postgres")) dependsOn.db = { condition: "service_healthy" };
   if (plan.datastores.includes("redis")) dependsOn.redis = { condition: "service_healthy" };
-  const release = plan.processes.find((x) => x.kind === "release");
-  // The new code starts only after its migrations ran once; a failed migration keeps the old web up.
-  if (release && p.kind !== "release") dependsOn[release.name] = { condition: "service_completed_successfully" };
+  // Nothing depends on the release step: compose v2 would stop the old containers before waiting
+  // for it, so a failed migration would take the site down.
   service.depends_on = dependsOn;
   if (p.kind === "web") {
     service.expose = [String(plan.port)];
@@ -189,6 +191,8 @@ export const vps: PlatformModule & typeof facts = {
     const ctx = {
       plan,
       web: plan.processes.find((p) => p.kind === "web"),
+      release: plan.processes.find((p) => p.kind === "release"),
+      datastoreServices: plan.datastores.map((d) => (d === "postgres" ? "db" : "redis")).join(" "),
       nginxIp: NGINX_IP,
     };
     const files: GeneratedFile[] = [
