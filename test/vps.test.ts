@@ -4,7 +4,7 @@
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parse } from "yaml";
@@ -311,7 +311,9 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       for (const pass of passes) expect(pass.trim()).toBe("proxy_pass $app_upstream;");
       expect(compose.services.nginx!.depends_on).toBeUndefined();
       const init = kit.read("scripts/init-letsencrypt.sh");
-      expect(init.match(/COMPOSE\[@\]}" up [^\n]*/g)).toEqual(['COMPOSE[@]}" up -d --no-deps nginx']);
+      const ups = init.match(/COMPOSE\[@\]}" up [^\n]*/g) ?? [];
+      expect(ups.length).toBeGreaterThan(0);
+      for (const up of ups) expect(up).toBe('COMPOSE[@]}" up -d --no-deps nginx');
     });
 
     it("bounds how long old workers linger after a reload (worker_shutdown_timeout at main level)", () => {
@@ -509,8 +511,11 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
 function fakeDocker(kit: Kit) {
   const dir = mkdtempSync(join(tmpdir(), "fake-vps-docker-"));
   mkdirSync(join(dir, "bin"));
-  copyFileSync(join(REPO_ROOT, "test/helpers/fake-docker/vps-docker.py"), join(dir, "bin", "docker"));
-  chmodSync(join(dir, "bin", "docker"), 0o755);
+  // An absolute interpreter: the scripts run in the app's folder, where pyenv may pick another python.
+  const python = spawnSync("python3", ["-c", "import sys, yaml; print(sys.executable)"], { cwd: REPO_ROOT, encoding: "utf8" });
+  if (python.status !== 0) throw new Error(`the fake docker needs python3 with PyYAML (Debian: python3-yaml): ${python.stderr}`);
+  const fake = join(REPO_ROOT, "test/helpers/fake-docker/vps-docker.py");
+  writeFileSync(join(dir, "bin", "docker"), `#!/bin/sh\nexec '${python.stdout.trim()}' '${fake}' "$@"\n`, { mode: 0o755 });
   mkdirSync(join(dir, "state"));
   mkdirSync(join(dir, "letsencrypt"));
   writeFileSync(join(kit.dir, ".env.production"), "POSTGRES_PASSWORD=x\nREDIS_PASSWORD=y\n", { mode: 0o600 });
@@ -639,4 +644,70 @@ it("scripts/deploy.sh without a release step (FastAPI without Alembic) runs no m
     docker.cleanup();
     kit.cleanup();
   }
+});
+
+describe("scripts/init-letsencrypt.sh, run against a fake docker and certbot", () => {
+  let kit: Kit;
+  let docker: ReturnType<typeof fakeDocker>;
+  const live = (file: string) => join(docker.le, "live", kit.plan.domain, file);
+  const cert = () => readFileSync(live("fullchain.pem"), "utf8");
+  const certonly = () => docker.calls().filter((c) => c.includes(" --entrypoint certbot certbot certonly "));
+  const shell = () => docker.calls().filter((c) => c.includes(" --entrypoint sh certbot -c "));
+  beforeAll(() => {
+    kit = generateKit("vps", "django-channels");
+    docker = fakeDocker(kit);
+  });
+  afterAll(() => {
+    docker?.cleanup();
+    kit?.cleanup();
+  });
+
+  it("with certbot failing the first time, leaves the temporary certificate so nginx keeps running", () => {
+    requireTools(["openssl"]);
+    const r = docker.run("init-letsencrypt.sh", [], { FAKE_FAIL: "certbot" });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/certbot failed/);
+    expect(cert()).toMatch(/BEGIN CERTIFICATE/);
+    expect(existsSync(live("README.dummy"))).toBe(true);
+    expect(docker.calls()).toContain("compose up -d --no-deps nginx");
+    expect(docker.calls()).toContain("compose exec -T nginx nginx -s reload");
+  });
+
+  it("replaces the temporary certificate with a real one under the domain's name (no --force needed)", () => {
+    const r = docker.run("init-letsencrypt.sh", []);
+    expect(r.status, r.stderr).toBe(0);
+    expect(cert()).toBe("REAL CERT 1 fullchain\n");
+    expect(existsSync(live("README.dummy"))).toBe(false);
+    expect(certonly()).toHaveLength(1);
+    expect(certonly()[0]).toContain(` --cert-name ${kit.plan.domain} `);
+    expect(certonly()[0]).not.toMatch(/--rsa-key-size|--force-renewal/);
+  });
+
+  it("leaves a real certificate alone without --force", () => {
+    const r = docker.run("init-letsencrypt.sh", []);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/already exists; use --force/);
+    expect(certonly()).toEqual([]);
+    expect(cert()).toBe("REAL CERT 1 fullchain\n");
+  });
+
+  it("--force with a real certificate: a failed request keeps it, nothing is deleted, no dummy", () => {
+    const r = docker.run("init-letsencrypt.sh", ["--force"], { FAKE_FAIL: "certbot" });
+    expect(r.status).not.toBe(0);
+    expect(cert()).toBe("REAL CERT 1 fullchain\n");
+    expect(r.stderr).toMatch(/current certificate is still in place/);
+    expect(existsSync(live("README.dummy"))).toBe(false);
+    for (const call of shell()) expect(call).not.toMatch(/rm -rf|openssl req/);
+  });
+
+  it("--force with a real certificate renews it in place (--force-renewal on the same name)", () => {
+    const r = docker.run("init-letsencrypt.sh", ["--force"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(cert()).toBe("REAL CERT 2 fullchain\n");
+    expect(certonly()).toHaveLength(1);
+    expect(certonly()[0]).toContain(` --cert-name ${kit.plan.domain} `);
+    expect(certonly()[0]).toContain(" --force-renewal");
+    for (const call of shell()) expect(call).not.toMatch(/rm -rf|openssl req/);
+    expect(docker.calls()).toContain("compose exec -T nginx nginx -s reload");
+  });
 });
