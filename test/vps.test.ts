@@ -4,13 +4,15 @@
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STACKS, type StackId } from "../src/answers.js";
-import { generateKit, renderFiles, SHARED, type Kit } from "./helpers/kit.js";
+import { generateKit, renderFiles, REPO_ROOT, SHARED, type Kit } from "./helpers/kit.js";
 import { ACME_CONTENT, MEDIA_CONTENT, headerValues, nginxConfigTest, nginxLive, type ProbeResult } from "./helpers/nginx.js";
+import { healthcheckShell, pgHealthcheckExits, redisHealthcheck } from "./helpers/healthchecks.js";
 import { requireRoot, requireTools } from "./helpers/tools.js";
 
 type Service = Record<string, any>;
@@ -33,7 +35,9 @@ function dockerCompose(kit: Kit, env: Record<string, string>, args: string[]) {
   writeFileSync(join(kit.dir, ".env.production"), Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join(""));
   const cleanEnv = { ...process.env };
   for (const k of Object.keys(TEST_ENV)) delete cleanEnv[k];
-  return spawnSync("docker-compose", ["-f", "docker-compose.prod.yml", "--env-file", ".env.production", ...args], {
+  // The global options the generated scripts pass (deploy.sh's COMPOSE array), so they are proven too.
+  const compose = /^COMPOSE=\(docker compose ([^)]*)\)$/m.exec(kit.read("scripts/deploy.sh"))![1]!.split(" ");
+  return spawnSync("docker-compose", [...compose, ...args], {
     cwd: kit.dir,
     encoding: "utf8",
     env: cleanEnv,
@@ -57,6 +61,33 @@ it("takes client_max_body_size from the answers", () => {
   const { files } = renderFiles("vps", "fastapi-chatwoot", { answers: { maxBodySize: "512k" } });
   const conf = files.find((f) => f.path === "nginx/nginx.conf")!.content;
   expect(conf.match(/client_max_body_size [^;]+;/g)).toEqual(["client_max_body_size 512k;"]);
+});
+
+describe("health checks of db and redis, run against real servers", () => {
+  const { plan, files } = renderFiles("vps", "django-celery");
+  const services = (parse(files.find((f) => f.path === "docker-compose.prod.yml")!.content, { version: "1.1" }) as Compose).services;
+
+  it("db is healthy only once PostgreSQL answers over TCP, not while the init-time server has only its socket", () => {
+    requireTools(["runuser"]);
+    const command = healthcheckShell(services.db!.healthcheck.test);
+    const control = `pg_isready --username=${plan.dbName} --dbname=${plan.dbName}`;
+    const r = pgHealthcheckExits(command, control, plan.dbName);
+    // The control (no --host, the socket) shows the server was up and accepting on its socket.
+    expect(r).toEqual({ socketOnly: 2, socketOnlyControl: 0, tcp: 0 });
+  });
+
+  it("redis is healthy with the right password only, which never appears on redis-cli's command line", () => {
+    requireTools(["redis-server", "redis-cli"]);
+    const password = "healthPw8d1f";
+    const r = redisHealthcheck(healthcheckShell(services.redis!.healthcheck.test), password);
+    expect(r.right).toBe(0);
+    expect(r.wrong).not.toBe(0);
+    expect(r.calls.length).toBe(2);
+    for (const call of r.calls) {
+      expect(call.argv.join(" ")).not.toContain(password);
+      expect(call.authFromEnv).toBe(true);
+    }
+  });
 });
 
 describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: { stack: StackId }) => {
@@ -99,6 +130,27 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       expect(r.stderr).toContain("set POSTGRES_PASSWORD in .env.production");
     });
 
+    it("pins the compose project name: -p in every script's and documented compose command, and in the env file", () => {
+      const pinned = `docker compose -p ${kit.plan.name} --env-file .env.production -f docker-compose.prod.yml`;
+      for (const script of ["deploy.sh", "init-letsencrypt.sh"]) expect(kit.read(`scripts/${script}`)).toContain(`COMPOSE=(${pinned})`);
+      let commands = 0;
+      for (const doc of ["docs/RUNBOOK.md", "docs/PRODUCTION_CHECKLIST.md"]) {
+        const text = kit.read(doc);
+        // Every docker compose command (code span or block) is the pinned one, but `docker compose
+        // version` and the description of what the backup scripts run.
+        for (const m of text.matchAll(/(?<=`|^ *)docker compose (?!version`|exec -T db`)/gm)) {
+          expect(text.slice(m.index, m.index + pinned.length), doc).toBe(pinned);
+          commands++;
+        }
+      }
+      expect(commands).toBeGreaterThanOrEqual(5);
+      // backup/restore run `docker compose --env-file .env.production` without -p: compose reads the
+      // project name from that file.
+      expect(kit.read(".env.production.example")).toMatch(new RegExp(`^COMPOSE_PROJECT_NAME=${kit.plan.name}$`, "m"));
+      expect(kit.read("scripts/backup-db.sh")).toMatch(/^COMPOSE=\(docker compose --env-file "\$ENV_FILE" /m);
+      expect(kit.read("scripts/backup-db.sh")).toMatch(/ENV_FILE=.*\.env\.production/);
+    });
+
     it("has no version key and publishes ports only on nginx (80, 443)", () => {
       expect(compose).not.toHaveProperty("version");
       for (const [name, service] of Object.entries(compose.services)) {
@@ -119,7 +171,7 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       expect(compose.services.db!.volumes).toEqual(["pgdata:/var/lib/postgresql/data"]);
       const redis = compose.services.redis!;
       expect(redis.command.join(" ")).toContain('--requirepass "$$REDIS_PASSWORD"');
-      expect(redis.healthcheck.test.join(" ")).toContain('-a "$$REDIS_PASSWORD"');
+      expect(redis.healthcheck.test.join(" ")).toContain('REDISCLI_AUTH="$$REDIS_PASSWORD"');
       expect(redis.environment.REDIS_PASSWORD).toMatch(/^\$\{REDIS_PASSWORD:\?[^}]+\}$/);
     });
 
@@ -135,6 +187,30 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       }
     });
 
+    it("gives each service time to stop cleanly: web beyond Gunicorn's graceful timeout, workers minutes", () => {
+      const seconds = (d: string) => {
+        const m = /^(\d+)(s|m)$/.exec(d);
+        expect(m, d).not.toBeNull();
+        return Number(m![1]) * (m![2] === "m" ? 60 : 1);
+      };
+      const graceful = Number(/"GUNICORN_GRACEFUL_TIMEOUT", "(\d+)"/.exec(kit.read("gunicorn.conf.py"))![1]);
+      for (const p of kit.plan.processes) {
+        const grace: string | undefined = compose.services[p.name]!.stop_grace_period;
+        if (p.kind === "release") expect(grace, p.name).toBeUndefined();
+        if (p.kind === "web") expect(seconds(grace!)).toBeGreaterThan(graceful);
+        if (p.kind === "worker") expect(seconds(grace!)).toBeGreaterThanOrEqual(300);
+        if (p.kind === "scheduler") expect(seconds(grace!)).toBeGreaterThan(10);
+      }
+      expect(seconds(compose.services.db!.stop_grace_period)).toBeGreaterThanOrEqual(60);
+      expect(seconds(compose.services.redis!.stop_grace_period)).toBeGreaterThanOrEqual(60);
+      // The runbook states the same values.
+      const runbook = kit.read("docs/RUNBOOK.md");
+      expect(runbook).toContain(`\`web\` ${compose.services.web!.stop_grace_period}`);
+      for (const p of kit.plan.processes.filter((x) => x.kind === "worker")) {
+        expect(runbook).toContain(`\`${p.name}\` ${compose.services[p.name]!.stop_grace_period}`);
+      }
+    });
+
     it("runs the scheduler exactly once: a fixed container_name and no replicas", () => {
       const schedulers = kit.plan.processes.filter((p) => p.kind === "scheduler");
       expect(schedulers.length).toBe(stack === "django-celery" ? 1 : 0);
@@ -146,21 +222,24 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       }
     });
 
-    it("migrates once in a release service that web and workers wait for", () => {
+    it("migrates once in a release service that `up` never starts and nothing waits for", () => {
       const release = kit.plan.processes.find((p) => p.kind === "release");
-      // The FastAPI stack has no migrations; then nothing may wait for a release.
+      // The FastAPI example has no migrations.
       expect(Boolean(release)).toBe(kit.plan.framework === "django");
-      if (!release) {
-        for (const name of appNames) expect(Object.keys(compose.services[name]!.depends_on ?? {})).toEqual(["db", "redis"]);
-        return;
+      // Compose v2 stops the old containers before waiting for a dependency to complete: nothing
+      // may depend on the release step, or a failed migration takes the site down.
+      for (const p of kit.plan.processes.filter((x) => x.kind !== "release")) {
+        expect(Object.keys(compose.services[p.name]!.depends_on ?? {}), p.name).toEqual(["db", "redis"]);
       }
+      for (const [name, service] of Object.entries(compose.services)) {
+        expect(service.profiles, name).toEqual(name === release?.name ? ["release"] : undefined);
+      }
+      if (!release) return;
       const s = compose.services[release.name]!;
       expect(s.restart).toBe("no");
       expect(s.command.join(" ")).toContain("migrate");
       expect(Object.keys(s.depends_on)).toEqual(["db", "redis"]);
-      for (const p of kit.plan.processes.filter((x) => x.kind !== "release")) {
-        expect(compose.services[p.name]!.depends_on?.[release.name], p.name).toEqual({ condition: "service_completed_successfully" });
-      }
+      expect(s.image).toBe(compose.services.web!.image);
     });
 
     it("trusts proxy headers only from nginx's fixed address", () => {
@@ -168,8 +247,19 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       const nginxIp = compose.services.nginx!.networks.backend.ipv4_address;
       expect(web.environment.FORWARDED_ALLOW_IPS).toBe(nginxIp);
       expect(web.environment.FORWARDED_ALLOW_IPS).not.toContain("*");
-      const subnet = compose.networks!.backend.ipam.config[0].subnet;
+      const { subnet, ip_range: dynamic, gateway } = compose.networks!.backend.ipam.config[0];
       expect(inSubnet(nginxIp, subnet)).toBe(true);
+      // Docker does not reserve a fixed address: it hands others out from ip_range only, which must
+      // lie inside the subnet and leave out nginx's address (and the gateway).
+      const [rangeBase, rangeBits] = String(dynamic).split("/");
+      expect(Number(rangeBits)).toBeGreaterThan(Number(subnet.split("/")[1]));
+      expect(inSubnet(rangeBase!, subnet)).toBe(true);
+      expect(inSubnet(nginxIp, dynamic)).toBe(false);
+      expect(inSubnet(gateway, subnet)).toBe(true);
+      expect(inSubnet(gateway, dynamic)).toBe(false);
+      expect(gateway).not.toBe(nginxIp);
+      // The runbook names that gateway as the address IPv6 clients appear with.
+      expect(kit.read("docs/RUNBOOK.md")).toContain(`appear as \`${gateway}\``);
       for (const name of Object.keys(compose.services)) {
         if (name !== "nginx") expect(compose.services[name]!.networks?.backend?.ipv4_address, name).toBeUndefined();
       }
@@ -200,7 +290,7 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       expect(compose.services.certbot!.volumes).toContain(`${mountOf("/etc/letsencrypt")!.split(":")[0]}:/etc/letsencrypt`);
       expect(conf).toContain("root /var/www/certbot;");
       expect(compose.services.certbot!.volumes).toContain(`${mountOf("/var/www/certbot")!.split(":")[0]}:/var/www/certbot`);
-      expect(conf).toContain(`server web:${kit.plan.port};`);
+      expect(conf).toContain(`set $app_upstream http://web:${kit.plan.port};`);
       expect(compose.services.web!.expose).toEqual([String(kit.plan.port)]);
       if (kit.plan.framework === "django") {
         expect(conf).toContain("alias /var/www/media/;");
@@ -213,10 +303,28 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
   });
 
   describe("nginx/nginx.conf", () => {
-    const hostNames = () => Object.keys(compose.services);
+    it("looks the app up per request through Docker's DNS: no upstream block, no depends_on on web", () => {
+      const conf = kit.read("nginx/nginx.conf");
+      expect(conf).toMatch(/^ {4}resolver 127\.0\.0\.11 valid=\d+s ipv6=off;$/m);
+      expect(conf).not.toMatch(/^\s*upstream\b/m);
+      const passes = conf.match(/^\s*proxy_pass [^;\n]+;/gm) ?? [];
+      expect(passes.length).toBeGreaterThan(0);
+      for (const pass of passes) expect(pass.trim()).toBe("proxy_pass $app_upstream;");
+      expect(compose.services.nginx!.depends_on).toBeUndefined();
+      const init = kit.read("scripts/init-letsencrypt.sh");
+      const ups = init.match(/COMPOSE\[@\]}" up [^\n]*/g) ?? [];
+      expect(ups.length).toBeGreaterThan(0);
+      for (const up of ups) expect(up).toBe('COMPOSE[@]}" up -d --no-deps nginx');
+    });
 
-    it("passes `nginx -t` (Debian's nginx), verbatim", () => {
-      const r = nginxConfigTest(kit, hostNames());
+    it("bounds how long old workers linger after a reload (worker_shutdown_timeout at main level)", () => {
+      const conf = kit.read("nginx/nginx.conf");
+      const main = conf.slice(0, conf.indexOf("events {"));
+      expect(main).toMatch(/^worker_shutdown_timeout \d+s;$/m);
+    });
+
+    it("passes `nginx -t` (Debian's nginx), verbatim, with no compose service name resolvable", () => {
+      const r = nginxConfigTest(kit);
       const out = r.stdout + r.stderr;
       expect(r.status, out).toBe(0);
       expect(out).toContain("syntax is ok");
@@ -224,11 +332,28 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       expect(out, "no warnings").not.toMatch(/\[warn\]/);
     });
 
+    it("includes http-level snippets: the commented rate-limit examples pass `nginx -t` once uncommented", () => {
+      // The example directives, uncommented: "#   limit_req...;   (note)" -> "limit_req...;"
+      const examples = (path: string) =>
+        kit.read(path).split("\n").filter((l) => /^#\s+limit_req/.test(l)).map((l) => l.replace(/^#\s+/, "").replace(/;.*$/, ";"));
+      const zone = examples("nginx/snippets/http.d/custom.conf");
+      const apply = examples("nginx/snippets/custom.conf");
+      expect(zone.some((l) => l.startsWith("limit_req_zone "))).toBe(true);
+      expect(apply).toEqual([expect.stringMatching(/^limit_req zone=perip /)]);
+      const r = nginxConfigTest(kit, { "http.d/custom.conf": `${zone.join("\n")}\n`, "custom.conf": `${apply.join("\n")}\n` });
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(r.stderr, "no warnings").not.toMatch(/\[warn\]/);
+      // The zone is allowed only at http level: among the server-level snippets nginx refuses it.
+      const misplaced = nginxConfigTest(kit, { "custom.conf": `${[...zone, ...apply].join("\n")}\n` });
+      expect(misplaced.status).not.toBe(0);
+      expect(misplaced.stderr).toMatch(/"limit_req_zone" directive is not allowed here/);
+    });
+
     describe("serves live requests", () => {
       let results: Record<string, ProbeResult>;
       const domain = () => kit.plan.domain;
       beforeAll(() => {
-        results = nginxLive(kit, hostNames()).results;
+        results = nginxLive(kit, Object.keys(compose.services)).results;
       });
       const ok = (name: string): ProbeResult => {
         const r = results[name];
@@ -242,6 +367,18 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
         return values[0]!;
       };
       const upstreamHeader = (r: ProbeResult, name: string) => headerValues(r.upstream?.headers, name);
+
+      it("runs while web does not resolve: ACME and the redirect work, the app's paths get 502", () => {
+        expect(ok("down acme").status).toBe(200);
+        expect(ok("down acme").body).toBe(ACME_CONTENT);
+        expect(ok("down redirect").status).toBe(301);
+        expect(once(ok("down redirect"), "Location")).toBe(`https://${domain()}/anything?x=1`);
+        expect(ok("down app").status).toBe(502);
+        expect(ok("down app").upstream).toBeUndefined();
+        for (const path of kit.plan.routes.websockets) expect(ok(`down ws ${path}`).status, path).toBe(502);
+        // Once the name resolves, the same nginx (no reload) reaches the app.
+        expect(ok("health").upstream?.path).toBe(kit.plan.healthPath);
+      });
 
       it("redirects HTTP to HTTPS, keeping path and query; no version in Server", () => {
         const r = ok("redirect");
@@ -315,12 +452,29 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
         expect(ok("tls11").alert).toMatch(/PROTOCOL_VERSION/i);
       });
 
-      it("upgrades WebSockets on the websocket routes only", () => {
-        const outside = ok("upgrade_outside_ws_route");
-        expect(outside.status).toBe(200);
-        expect(upstreamHeader(outside, "Upgrade")).toEqual([]);
-        expect(upstreamHeader(outside, "Connection").join(",")).not.toMatch(/upgrade/i);
+      it("upgrades WebSockets on every path of an ASGI app (long timeouts on the detected routes), never for WSGI", () => {
+        const elsewhere = ok("ws_elsewhere");
+        expect(kit.plan.server.asgi).toBe(stack !== "django-celery");
+        if (kit.plan.server.asgi) {
+          expect(elsewhere.status).toBe(101);
+          expect(elsewhere.upstream?.path).toBe("/elsewhere/socket");
+          expect(upstreamHeader(elsewhere, "Upgrade")).toEqual(["websocket"]);
+          expect(upstreamHeader(elsewhere, "Connection")).toEqual(["upgrade"]);
+        } else {
+          expect(elsewhere.status).toBe(200);
+          const outside = ok("upgrade_outside_ws_route");
+          expect(outside.status).toBe(200);
+          expect(upstreamHeader(outside, "Upgrade")).toEqual([]);
+          expect(upstreamHeader(outside, "Connection").join(",")).not.toMatch(/upgrade/i);
+        }
+        // A plain request to an ASGI app is not told to upgrade, and asks the app to close.
+        expect(upstreamHeader(ok("health"), "Upgrade")).toEqual([]);
+        expect(upstreamHeader(ok("health"), "Connection")).toEqual(["close"]);
         expect(kit.plan.routes.websockets.length).toBe(stack === "django-channels" ? 1 : 0);
+        const conf = kit.read("nginx/nginx.conf");
+        for (const path of kit.plan.routes.websockets) {
+          expect(conf).toMatch(new RegExp(`location ${path} \\{[^}]*proxy_read_timeout 3600s;`));
+        }
         for (const path of kit.plan.routes.websockets) {
           const r = ok(`ws ${path}`);
           expect(r.status).toBe(101);
@@ -331,18 +485,230 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
         }
       });
 
-      it("serves Django's uploads from the media volume (with the headers); elsewhere /media/ is the app's", () => {
+      it("serves Django's uploads from the media volume, inert (CSP sandbox) and with every security header; elsewhere /media/ is the app's", () => {
         const r = ok("media");
         expect(r.status).toBe(200);
+        const security = ["Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Permissions-Policy"];
+        // The same security headers, once each, as on a proxied response.
+        for (const name of security) expect(once(r, name), name).toBe(once(ok("health"), name));
+        expect(once(r, "X-Content-Type-Options")).toBe("nosniff");
         if (kit.plan.framework === "django") {
           expect(r.body).toBe(MEDIA_CONTENT);
           expect(r.upstream).toBeUndefined();
+          const csp = once(r, "Content-Security-Policy");
+          expect(csp).toMatch(/(^|; )default-src 'none'(;|$)/);
+          expect(csp).toMatch(/(^|; )sandbox(;|$)/);
+          expect(csp).not.toMatch(/script-src/);
         } else {
           expect(r.upstream?.path).toBe("/media/hello.txt");
+          expect(headerValues(r.headers, "Content-Security-Policy")).toEqual([]);
         }
-        expect(once(r, "X-Content-Type-Options")).toBe("nosniff");
-        once(r, "Strict-Transport-Security");
       });
     });
+  });
+});
+
+/** A bin folder whose `docker` is test/helpers/fake-docker/vps-docker.py, and its state folder. */
+function fakeDocker(kit: Kit) {
+  const dir = mkdtempSync(join(tmpdir(), "fake-vps-docker-"));
+  mkdirSync(join(dir, "bin"));
+  // An absolute interpreter: the scripts run in the app's folder, where pyenv may pick another python.
+  const python = spawnSync("python3", ["-c", "import sys, yaml; print(sys.executable)"], { cwd: REPO_ROOT, encoding: "utf8" });
+  if (python.status !== 0) throw new Error(`the fake docker needs python3 with PyYAML (Debian: python3-yaml): ${python.stderr}`);
+  const fake = join(REPO_ROOT, "test/helpers/fake-docker/vps-docker.py");
+  writeFileSync(join(dir, "bin", "docker"), `#!/bin/sh\nexec '${python.stdout.trim()}' '${fake}' "$@"\n`, { mode: 0o755 });
+  mkdirSync(join(dir, "state"));
+  mkdirSync(join(dir, "letsencrypt"));
+  writeFileSync(join(kit.dir, ".env.production"), "POSTGRES_PASSWORD=x\nREDIS_PASSWORD=y\n", { mode: 0o600 });
+  const state = () => JSON.parse(readFileSync(join(dir, "state", "state.json"), "utf8"));
+  const callsFile = join(dir, "state", "calls.jsonl");
+  return {
+    le: join(dir, "letsencrypt"),
+    run(script: string, args: string[], env: { FAKE_BUILD_ID?: string; FAKE_FAIL?: string } = {}) {
+      writeFileSync(callsFile, "");
+      return spawnSync(join(kit.dir, "scripts", script), args, {
+        cwd: kit.dir,
+        encoding: "utf8",
+        timeout: 30_000,
+        env: {
+          ...process.env,
+          PATH: `${join(dir, "bin")}:${process.env.PATH}`,
+          FAKE_DOCKER_STATE: join(dir, "state"),
+          FAKE_LE_DIR: join(dir, "letsencrypt"),
+          FAKE_FAIL: "",
+          ...env,
+        },
+      });
+    },
+    /** Every docker call of the last run, compose's global options dropped: "compose up -d ...". */
+    calls(): string[] {
+      return readFileSync(callsFile, "utf8")
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => (JSON.parse(line) as string[]).join(" ").replace(/^compose -p \S+ --env-file \S+ -f \S+ /, "compose "));
+    },
+    tags: (): Record<string, string> => state().tags,
+    running: (service: string): string | undefined => state().containers[service]?.image,
+    migrations: (): string[] => state().migrations,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+describe("scripts/deploy.sh, run against a fake docker that keeps images and containers", () => {
+  let kit: Kit;
+  let docker: ReturnType<typeof fakeDocker>;
+  const tag = (t: string) => docker.tags()[`${kit.plan.name}-app:${t}`];
+  beforeAll(() => {
+    kit = generateKit("vps", "django-celery");
+    docker = fakeDocker(kit);
+  });
+  afterAll(() => {
+    docker?.cleanup();
+    kit?.cleanup();
+  });
+
+  it("first deploy: builds, starts db and redis, migrates once with the new image, then starts the app", () => {
+    const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:v1" });
+    expect(r.status, r.stderr).toBe(0);
+    const compose = docker.calls().filter((c) => c.startsWith("compose "));
+    expect(compose.slice(0, 5)).toEqual([
+      "compose ps -q web",
+      "compose build --pull",
+      "compose up -d --wait db redis",
+      "compose run --rm -T release",
+      "compose up -d --no-build --remove-orphans",
+    ]);
+    expect(docker.migrations()).toEqual(["sha256:v1"]);
+    expect(docker.running("web")).toBe("sha256:v1");
+    expect(docker.running("release")).toBeUndefined();
+    expect(tag("previous")).toBeUndefined();
+    expect(docker.calls()).toContain("compose exec -T nginx nginx -s reload");
+  });
+
+  it("a deploy keeps the replaced image as :previous; a changed nginx.conf recreates nginx", () => {
+    writeFileSync(join(kit.dir, "nginx/nginx.conf"), `${kit.read("nginx/nginx.conf")}# changed by a pull\n`);
+    const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:v2" });
+    expect(r.status, r.stderr).toBe(0);
+    expect([tag("previous"), tag("latest"), docker.running("web")]).toEqual(["sha256:v1", "sha256:v2", "sha256:v2"]);
+    expect(docker.calls()).toContain("compose up -d --no-deps --force-recreate nginx");
+    expect(docker.calls()).not.toContain("compose exec -T nginx nginx -s reload");
+  });
+
+  it("a failed migration stops the deploy: the old containers keep serving, :latest stays the running image", () => {
+    const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:v3", FAKE_FAIL: "release" });
+    expect(r.status).not.toBe(0);
+    expect(docker.running("web")).toBe("sha256:v2");
+    expect(docker.running("worker")).toBe("sha256:v2");
+    expect(r.stderr).toMatch(/migrations failed: nothing was replaced/);
+    expect([tag("latest"), tag("failed"), tag("previous")]).toEqual(["sha256:v2", "sha256:v3", "sha256:v1"]);
+    expect(docker.calls().some((c) => c.startsWith("compose up -d --no-build"))).toBe(false);
+  });
+
+  it("--rollback moves the tags, so the old image runs now and after any later `up`", () => {
+    const r = docker.run("deploy.sh", ["--rollback"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(docker.calls().some((c) => c.startsWith("compose build"))).toBe(false);
+    expect([docker.running("web"), tag("latest"), tag("failed")]).toEqual(["sha256:v1", "sha256:v1", "sha256:v2"]);
+    // What a restart or a hand-typed `docker compose up -d` starts: still the rolled-back image.
+    const up = spawnSync("docker", ["compose", "-p", kit.plan.name, "--env-file", ".env.production", "-f", "docker-compose.prod.yml", "up", "-d"], {
+      cwd: kit.dir,
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${dirname(docker.le)}/bin:${process.env.PATH}`, FAKE_DOCKER_STATE: join(dirname(docker.le), "state") },
+    });
+    expect(up.status, up.stderr).toBe(0);
+    expect(docker.running("web")).toBe("sha256:v1");
+  });
+
+  it("the deploy after a rollback keeps the image that ran as :previous, not the broken one", () => {
+    const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:v4" });
+    expect(r.status, r.stderr).toBe(0);
+    expect([tag("previous"), docker.running("web")]).toEqual(["sha256:v1", "sha256:v4"]);
+  });
+
+  it("redeploying the same build leaves :previous on the older image", () => {
+    const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:v4" });
+    expect(r.status, r.stderr).toBe(0);
+    expect([tag("previous"), docker.running("web")]).toEqual(["sha256:v1", "sha256:v4"]);
+  });
+});
+
+it("scripts/deploy.sh without a release step (FastAPI without Alembic) runs no migration", () => {
+  const kit = generateKit("vps", "fastapi-chatwoot");
+  const docker = fakeDocker(kit);
+  try {
+    const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:f1" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(docker.calls().filter((c) => c.startsWith("compose run"))).toEqual([]);
+    expect(docker.running("web")).toBe("sha256:f1");
+  } finally {
+    docker.cleanup();
+    kit.cleanup();
+  }
+});
+
+describe("scripts/init-letsencrypt.sh, run against a fake docker and certbot", () => {
+  let kit: Kit;
+  let docker: ReturnType<typeof fakeDocker>;
+  const live = (file: string) => join(docker.le, "live", kit.plan.domain, file);
+  const cert = () => readFileSync(live("fullchain.pem"), "utf8");
+  const certonly = () => docker.calls().filter((c) => c.includes(" --entrypoint certbot certbot certonly "));
+  const shell = () => docker.calls().filter((c) => c.includes(" --entrypoint sh certbot -c "));
+  beforeAll(() => {
+    kit = generateKit("vps", "django-channels");
+    docker = fakeDocker(kit);
+  });
+  afterAll(() => {
+    docker?.cleanup();
+    kit?.cleanup();
+  });
+
+  it("with certbot failing the first time, leaves the temporary certificate so nginx keeps running", () => {
+    requireTools(["openssl"]);
+    const r = docker.run("init-letsencrypt.sh", [], { FAKE_FAIL: "certbot" });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/certbot failed/);
+    expect(cert()).toMatch(/BEGIN CERTIFICATE/);
+    expect(existsSync(live("README.dummy"))).toBe(true);
+    expect(docker.calls()).toContain("compose up -d --no-deps nginx");
+    expect(docker.calls()).toContain("compose exec -T nginx nginx -s reload");
+  });
+
+  it("replaces the temporary certificate with a real one under the domain's name (no --force needed)", () => {
+    const r = docker.run("init-letsencrypt.sh", []);
+    expect(r.status, r.stderr).toBe(0);
+    expect(cert()).toBe("REAL CERT 1 fullchain\n");
+    expect(existsSync(live("README.dummy"))).toBe(false);
+    expect(certonly()).toHaveLength(1);
+    expect(certonly()[0]).toContain(` --cert-name ${kit.plan.domain} `);
+    expect(certonly()[0]).not.toMatch(/--rsa-key-size|--force-renewal/);
+  });
+
+  it("leaves a real certificate alone without --force", () => {
+    const r = docker.run("init-letsencrypt.sh", []);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/already exists; use --force/);
+    expect(certonly()).toEqual([]);
+    expect(cert()).toBe("REAL CERT 1 fullchain\n");
+  });
+
+  it("--force with a real certificate: a failed request keeps it, nothing is deleted, no dummy", () => {
+    const r = docker.run("init-letsencrypt.sh", ["--force"], { FAKE_FAIL: "certbot" });
+    expect(r.status).not.toBe(0);
+    expect(cert()).toBe("REAL CERT 1 fullchain\n");
+    expect(r.stderr).toMatch(/current certificate is still in place/);
+    expect(existsSync(live("README.dummy"))).toBe(false);
+    for (const call of shell()) expect(call).not.toMatch(/rm -rf|openssl req/);
+  });
+
+  it("--force with a real certificate renews it in place (--force-renewal on the same name)", () => {
+    const r = docker.run("init-letsencrypt.sh", ["--force"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(cert()).toBe("REAL CERT 2 fullchain\n");
+    expect(certonly()).toHaveLength(1);
+    expect(certonly()[0]).toContain(` --cert-name ${kit.plan.domain} `);
+    expect(certonly()[0]).toContain(" --force-renewal");
+    for (const call of shell()) expect(call).not.toMatch(/rm -rf|openssl req/);
+    expect(docker.calls()).toContain("compose exec -T nginx nginx -s reload");
   });
 });

@@ -14,7 +14,7 @@ export interface PlatformModule {
   /** One line for the env example: where these values are set on this platform. */
   envHint: string;
   /** How a person runs a one-off command (e.g. a migration) in production. */
-  oneOff(command: string): string;
+  oneOff(command: string, plan: Plan): string;
   /** How logs of a process are read (plan for the platform's service names). */
   logs(process: string, plan: Plan): string;
   /** How long a stopping worker gets to finish its tasks (SIGTERM to SIGKILL), as a phrase. */

@@ -1,7 +1,9 @@
 """Client side of the live nginx test: sends the requests and prints one JSON object of results.
 
 Runs inside the test's network namespace, where /etc/hosts maps the domain and a foreign host name
-to 127.0.0.1. Each check records what happened (or the error); the test asserts on the JSON.
+to 127.0.0.1. The compose service names start out unknown to the DNS stand-in (nginx-dns.py): the
+"down ..." checks run then; the probe then lists the names in cfg["namesFile"] and runs the rest.
+Each check records what happened (or the error); the test asserts on the JSON.
 Usage: nginx-probe.py CONFIG.json
 """
 
@@ -34,6 +36,24 @@ def tls_context(**opts):
     if "alpn" in opts:
         ctx.set_alpn_protocols(opts["alpn"])
     return ctx
+
+
+def wait_for_dns(deadline=8.0):
+    """Until the DNS stand-in answers a query (any answer)."""
+    query = bytes.fromhex("abcd01000001000000000000") + b"\x03web\x00\x00\x01\x00\x01"
+    end = time.time() + deadline
+    while True:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.settimeout(0.2)
+        try:
+            sock.sendto(query, ("127.0.0.11", 53))
+            sock.recv(512)
+            return
+        except OSError:
+            if time.time() > end:
+                raise
+        finally:
+            sock.close()
 
 
 def wait_for(port, deadline=8.0):
@@ -120,6 +140,16 @@ def header(res, name):
     return [v for k, v in res.get("headers", []) if k.lower() == name.lower()]
 
 
+# While `web` does not resolve (its container is down): nginx must run, answer ACME challenges and
+# redirect, and give the app's paths a 502.
+down_checks = {
+    "down redirect": lambda: request("http", "/anything?x=1"),
+    "down acme": lambda: request("http", "/.well-known/acme-challenge/" + cfg["acmeToken"]),
+    "down app": lambda: request("https", cfg["healthPath"]),
+}
+for path in cfg["websockets"]:
+    down_checks["down ws " + path] = lambda path=path: raw("https", upgrade_request(path + "room/"))
+
 checks = {
     "redirect": lambda: request("http", "/anything?x=1"),
     "acme": lambda: request("http", "/.well-known/acme-challenge/" + cfg["acmeToken"]),
@@ -149,24 +179,36 @@ checks = {
         DOMAIN, min_version=ssl.TLSVersion.TLSv1_1, max_version=ssl.TLSVersion.TLSv1_1, ciphers="DEFAULT:@SECLEVEL=0"
     ),
     "tls12_static_rsa": lambda: handshake(DOMAIN, max_version=ssl.TLSVersion.TLSv1_2, ciphers="AES128-GCM-SHA256"),
-    # Only the WebSocket routes may switch protocols; elsewhere the upgrade must not reach the app.
-    "upgrade_outside_ws_route": lambda: request("https", "/not-a-socket/", headers=UPGRADE),
+    # A WebSocket handshake on a path outside the detected WebSocket routes.
+    "ws_elsewhere": lambda: raw("https", upgrade_request("/elsewhere/socket")),
 }
+if not cfg["asgi"]:
+    # A WSGI app cannot switch protocols: the upgrade must not reach it (answered like any GET).
+    checks["upgrade_outside_ws_route"] = lambda: request("https", "/not-a-socket/", headers=UPGRADE)
 checks["media"] = lambda: request("https", "/media/" + cfg["mediaFile"])
 for path in cfg["websockets"]:
     checks["ws " + path] = lambda path=path: raw("https", upgrade_request(path + "room/"))
 
 
-def main():
-    wait_for(80)
-    wait_for(443)
-    wait_for(cfg["upstreamPort"])
-    results = {}
+def run(checks, results):
     for name, check in checks.items():
         try:
             results[name] = check()
         except Exception as e:  # recorded, asserted by the test
             results[name] = {"error": f"{type(e).__name__}: {e}"}
+
+
+def main():
+    wait_for_dns()
+    wait_for(80)
+    wait_for(443)
+    wait_for(cfg["upstreamPort"])
+    results = {}
+    run(down_checks, results)
+    # The service containers come up: from now on their names resolve to the stub's address.
+    with open(cfg["namesFile"], "w") as f:
+        f.write("".join(name + "\n" for name in cfg["serviceNames"]))
+    run(checks, results)
     for res in results.values():
         seen = header(res, "X-Upstream-Seen")
         if seen:

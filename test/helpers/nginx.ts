@@ -1,13 +1,14 @@
 // Runs the generated nginx/nginx.conf, verbatim, with Debian's nginx inside private namespaces.
 // Only the environment around the file is provided, at the paths the compose file mounts for the
-// nginx container: /etc/hosts (compose service names and the domain → 127.0.0.1), a throwaway
-// self-signed certificate under /etc/letsencrypt/live/<domain>/, the generated snippets in
-// /etc/nginx/snippets, and webroots for /var/www/certbot and /var/www/media. Every mount lives in
-// a `unshare -m` namespace (private propagation), so the host's files are never touched.
+// nginx container: /etc/hosts (the domain → 127.0.0.1; no compose service name: nginx must not need
+// them to start), a throwaway self-signed certificate under /etc/letsencrypt/live/<domain>/, the
+// generated snippets in /etc/nginx/snippets, and webroots for /var/www/certbot and /var/www/media.
+// Every mount lives in a `unshare -m` namespace (private propagation), so the host's files are
+// never touched. The live run adds a network namespace with a stand-in for Docker's DNS.
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Kit } from "./kit.js";
 
@@ -42,7 +43,10 @@ interface Sandbox {
   cleanup(): void;
 }
 
-function sandbox(kit: Kit, hostNames: string[]): Sandbox {
+/** Snippet files to write over (or beside) the generated ones, by path under nginx/snippets/. */
+export type SnippetFiles = Record<string, string>;
+
+function sandbox(kit: Kit, snippets: SnippetFiles = {}): Sandbox {
   const dir = mkdtempSync(join(tmpdir(), "nginx-sandbox-"));
   const domain = kit.plan.domain;
   const live = join(dir, "letsencrypt", "live", domain);
@@ -55,8 +59,12 @@ function sandbox(kit: Kit, hostNames: string[]): Sandbox {
   );
   copyFileSync(join(live, "fullchain.pem"), join(live, "cert.pem"));
   copyFileSync(join(live, "fullchain.pem"), join(live, "chain.pem"));
-  writeFileSync(join(dir, "hosts"), `127.0.0.1 localhost ${[...hostNames, domain, FOREIGN_HOST].join(" ")}\n`);
+  writeFileSync(join(dir, "hosts"), `127.0.0.1 localhost ${domain} ${FOREIGN_HOST}\n`);
   cpSync(join(kit.dir, "nginx", "snippets"), join(dir, "snippets"), { recursive: true });
+  for (const [path, content] of Object.entries(snippets)) {
+    mkdirSync(dirname(join(dir, "snippets", path)), { recursive: true });
+    writeFileSync(join(dir, "snippets", path), content);
+  }
   mkdirSync(join(dir, "www", "certbot", ".well-known", "acme-challenge"), { recursive: true });
   writeFileSync(join(dir, "www", "certbot", ".well-known", "acme-challenge", ACME_TOKEN), ACME_CONTENT);
   mkdirSync(join(dir, "www", "media"), { recursive: true });
@@ -115,9 +123,9 @@ function runInNamespace(flags: string[], dir: string, script: string, timeoutMs:
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** `nginx -t -c <the generated nginx/nginx.conf>` inside a mount namespace. */
-export function nginxConfigTest(kit: Kit, hostNames: string[]): ToolRun {
-  const box = sandbox(kit, hostNames);
+/** `nginx -t -c <the generated nginx/nginx.conf>` inside a mount namespace (optionally with more snippets). */
+export function nginxConfigTest(kit: Kit, snippets: SnippetFiles = {}): ToolRun {
+  const box = sandbox(kit, snippets);
   try {
     const conf = join(kit.dir, "nginx", "nginx.conf");
     return runInNamespace(["-m"], box.dir, `${box.preamble}\nexec nginx -t -c ${q(conf)}\n`, 20_000);
@@ -147,12 +155,14 @@ export const headerValues = (headers: [string, string][] | undefined, name: stri
   (headers ?? []).filter(([k]) => k.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
 
 /**
- * Starts the generated nginx (daemon off) and a stub upstream on 127.0.0.1:<plan.port> in private
- * mount and network namespaces, runs test/helpers/nginx-probe.py against it and returns its
- * results by check name. Every process started is bounded by `timeout` and stopped on exit.
+ * Starts the generated nginx (daemon off), a stub upstream on 127.0.0.1:<plan.port> and a stand-in
+ * for Docker's DNS (test/helpers/nginx-dns.py on 127.0.0.11:53) in private mount and network
+ * namespaces, runs test/helpers/nginx-probe.py against it and returns its results by check name.
+ * The service names do not resolve at first (checks named "down ..."); the probe then makes them
+ * resolve to the stub. Every process started is bounded by `timeout` and stopped on exit.
  */
-export function nginxLive(kit: Kit, hostNames: string[]): { results: Record<string, ProbeResult>; log: string } {
-  const box = sandbox(kit, hostNames);
+export function nginxLive(kit: Kit, serviceNames: string[]): { results: Record<string, ProbeResult>; log: string } {
+  const box = sandbox(kit);
   try {
     const { plan } = kit;
     const config = join(box.dir, "probe.json");
@@ -167,17 +177,23 @@ export function nginxLive(kit: Kit, hostNames: string[]): { results: Record<stri
         acmeToken: ACME_TOKEN,
         mediaFile: MEDIA_FILE,
         websockets: plan.routes.websockets,
+        asgi: plan.server.asgi,
+        namesFile: join(box.dir, "dns-names"),
+        serviceNames,
       }),
     );
+    writeFileSync(join(box.dir, "dns-names"), "");
     const conf = join(kit.dir, "nginx", "nginx.conf");
     const script = `${box.preamble}
 ip link set lo up
+timeout 30 python3 ${q(join(HELPERS, "nginx-dns.py"))} "$T/dns-names" &
+dns=$!
 timeout 30 python3 ${q(join(HELPERS, "nginx-stub.py"))} ${plan.port} &
 stub=$!
 timeout 30 nginx -c ${q(conf)} -g "daemon off; pid $T/nginx.pid;" 2>"$T/log/stderr.log" &
 nginx=$!
 stop() {
-  kill "$nginx" "$stub" 2>/dev/null || true
+  kill "$nginx" "$stub" "$dns" 2>/dev/null || true
   wait || true
   cat "$T/log/stderr.log" "$T/log/error.log" >&2 2>/dev/null || true
 }

@@ -3,7 +3,8 @@
 #
 # Usage: scripts/init-letsencrypt.sh [--staging] [--force]
 #   --staging  use Let's Encrypt's staging CA first (no rate limits; the browser will not trust it)
-#   --force    replace an existing certificate
+#   --force    replace an existing certificate (e.g. the staging one); it stays in place until
+#              the new one is issued, so a failed request changes nothing
 #
 # nginx cannot start without a certificate, and Let's Encrypt cannot issue one until nginx answers
 # the HTTP challenge. So: a throwaway self-signed certificate lets nginx start, certbot then obtains
@@ -13,7 +14,7 @@ set -Eeuo pipefail
 SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$SELF")/.."
 
-COMPOSE=(docker compose --env-file .env.production -f docker-compose.prod.yml)
+COMPOSE=(docker compose -p acme-app --env-file .env.production -f docker-compose.prod.yml)
 DOMAIN="app.example.com"
 EMAIL="ops@example.com"
 LIVE="/etc/letsencrypt/live/$DOMAIN"
@@ -44,13 +45,23 @@ done
 [[ -f .env.production ]] || die ".env.production is missing: copy .env.production.example and fill it in"
 
 certbot_sh() {
-  "${COMPOSE[@]}" run --rm --no-deps --entrypoint sh certbot -c "$1"
+  # -T: no terminal, so the output has no carriage returns.
+  "${COMPOSE[@]}" run --rm -T --no-deps --entrypoint sh certbot -c "$1"
 }
 
-if ((!FORCE)) && certbot_sh "test -f $LIVE/fullchain.pem && ! grep -q prod-kit-dummy $LIVE/README.dummy 2>/dev/null"; then
-  printf 'A certificate for %s already exists; use --force to replace it.\n' "$DOMAIN"
-  exit 0
-fi
+# certonly through nginx's webroot under the name $DOMAIN; extra options as arguments. certbot >= 2
+# issues ECDSA keys by default (and keeps an existing certificate's key type).
+request_certificate() {
+  local staging_flag=""
+  if ((STAGING)); then staging_flag="--staging"; fi
+  "${COMPOSE[@]}" run --rm --no-deps --entrypoint certbot certbot certonly --webroot \
+    --webroot-path /var/www/certbot --cert-name "$DOMAIN" --domain "$DOMAIN" --email "$EMAIL" \
+    --agree-tos --no-eff-email --non-interactive ${staging_flag:+"$staging_flag"} "$@"
+}
+
+reload_nginx() {
+  "${COMPOSE[@]}" exec -T nginx nginx -s reload
+}
 
 dummy_certificate() {
   certbot_sh "mkdir -p $LIVE && openssl req -x509 -nodes -newkey rsa:2048 -days 1 \
@@ -58,25 +69,47 @@ dummy_certificate() {
     && echo prod-kit-dummy > $LIVE/README.dummy"
 }
 
-printf '1/4 creating a temporary self-signed certificate\n'
-dummy_certificate
+# What is in the letsencrypt volume: a real certificate, the temporary one (it carries README.dummy)
+# or none. A failing check stops the script (set -e) rather than passing for "none".
+state=$(certbot_sh "if test -e $LIVE/README.dummy; then echo dummy; elif test -e $LIVE/fullchain.pem; then echo real; else echo none; fi")
+state=${state##*$'\n'}
 
-printf '2/4 starting nginx\n'
-"${COMPOSE[@]}" up -d nginx
+case $state in
+  real)
+    if ((!FORCE)); then
+      printf 'A certificate for %s already exists; use --force to replace it.\n' "$DOMAIN"
+      exit 0
+    fi
+    # Replaced in place (--force-renewal on the same name): nginx keeps the current certificate
+    # until certbot has the new one, and a failure leaves it untouched.
+    printf '1/2 requesting a new certificate from Let'"'"'s Encrypt (the current one stays meanwhile)\n'
+    "${COMPOSE[@]}" up -d --no-deps nginx
+    request_certificate --force-renewal || die "certbot failed; the current certificate is still in place"
+    printf '2/2 reloading nginx\n'
+    reload_nginx
+    ;;
+  dummy | none)
+    printf '1/4 creating a temporary self-signed certificate\n'
+    dummy_certificate
 
-printf '3/4 requesting the certificate from Let'"'"'s Encrypt\n'
-certbot_sh "rm -rf $LIVE /etc/letsencrypt/archive/$DOMAIN /etc/letsencrypt/renewal/$DOMAIN.conf"
-staging_flag=""
-((STAGING)) && staging_flag="--staging"
-if ! "${COMPOSE[@]}" run --rm --no-deps --entrypoint certbot certbot certonly --webroot \
-  --webroot-path /var/www/certbot --email "$EMAIL" --domain "$DOMAIN" --rsa-key-size 4096 \
-  --agree-tos --no-eff-email --non-interactive ${staging_flag:+"$staging_flag"}; then
-  # Put the temporary certificate back so nginx keeps running, then report.
-  dummy_certificate
-  "${COMPOSE[@]}" exec -T nginx nginx -s reload || true
-  die "certbot failed: check that $DOMAIN resolves to this server and port 80 is reachable"
-fi
+    printf '2/4 starting nginx\n'
+    # --no-deps: nginx needs nothing else to answer the challenge (the app may not even be built yet).
+    "${COMPOSE[@]}" up -d --no-deps nginx
 
-printf '4/4 reloading nginx\n'
-"${COMPOSE[@]}" exec -T nginx nginx -s reload
+    printf '3/4 requesting the certificate from Let'"'"'s Encrypt\n'
+    # certbot makes a new certificate only under a free name: remove the temporary one (and only
+    # that: the marker is checked again right here).
+    certbot_sh "test -e $LIVE/README.dummy && rm -rf $LIVE /etc/letsencrypt/archive/$DOMAIN /etc/letsencrypt/renewal/$DOMAIN.conf"
+    if ! request_certificate; then
+      # Put the temporary certificate back so nginx keeps running, then report.
+      dummy_certificate
+      reload_nginx || true
+      die "certbot failed: check that $DOMAIN resolves to this server and port 80 is reachable"
+    fi
+
+    printf '4/4 reloading nginx\n'
+    reload_nginx
+    ;;
+  *) die "unexpected answer from the certbot container: $state" ;;
+esac
 printf 'done: https://%s is served with a Let'"'"'s Encrypt certificate\n' "$DOMAIN"

@@ -3,16 +3,16 @@
 #
 # Usage: scripts/deploy.sh [--pull] [--rollback]
 #   --pull      git pull --ff-only first, then deploy with what was pulled (this script included)
-#   --rollback  start the previous image again (the one before the last deploy), without building
+#   --rollback  go back to the image that ran before the last deploy, without building
 #
-# What it does: builds the image (keeping the previous one as acme-app-app:previous), starts
-# PostgreSQL and Redis, applies migrations once, replaces the app containers, reloads nginx and waits
-# for the health check. A failed migration stops the deploy with the old containers still serving.
+# What it does: builds the image, starts PostgreSQL and Redis, keeps
+# the image being replaced as acme-app-app:previous, replaces the app containers, applies nginx
+# configuration changes and waits for the health check.
 set -Eeuo pipefail
 SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$SELF")/.."
 
-COMPOSE=(docker compose --env-file .env.production -f docker-compose.prod.yml)
+COMPOSE=(docker compose -p acme-app --env-file .env.production -f docker-compose.prod.yml)
 [[ -f docker-compose.override.yml ]] && COMPOSE+=(-f docker-compose.override.yml)
 IMAGE="acme-app-app"
 PULL=0
@@ -46,7 +46,9 @@ if [[ $(stat -c %a .env.production) != 600 ]]; then
   chmod 600 .env.production
   printf 'note: .env.production was readable by others; it is now mode 600\n' >&2
 fi
-[[ -d nginx/snippets ]] || mkdir -p nginx/snippets
+# The folders of your nginx snippets (server and http level); Docker would create a missing one
+# owned by root.
+mkdir -p nginx/snippets/http.d
 
 if ((PULL)); then
   git pull --ff-only
@@ -55,22 +57,42 @@ if ((PULL)); then
   exec "$BASH" "$SELF"
 fi
 
+# The image id the running web container was started from; empty before the first deploy.
+running_image() {
+  local ids
+  ids=$("${COMPOSE[@]}" ps -q web)
+  if [[ -n $ids ]]; then
+    docker inspect -f '{{.Image}}' "${ids%%$'\n'*}"
+  fi
+}
+
 if ((ROLLBACK)); then
   docker image inspect "$IMAGE:previous" >/dev/null 2>&1 || die "no previous image to roll back to"
-  export APP_IMAGE="$IMAGE:previous"
-  # Migrations are not reversed automatically: see "Roll back" in docs/RUNBOOK.md.
+  # The tags move, so every later `up` (a restart, a reboot, the next deploy) stays on the old image.
+  docker image tag "$IMAGE:latest" "$IMAGE:failed"
+  docker image tag "$IMAGE:previous" "$IMAGE:latest"
+  # Migrations are not reversed automatically: see "Rolling back" in docs/RUNBOOK.md.
   "${COMPOSE[@]}" up -d --no-build --remove-orphans
 else
-  if docker image inspect "$IMAGE:latest" >/dev/null 2>&1; then
-    docker image tag "$IMAGE:latest" "$IMAGE:previous"
-  fi
+  running=$(running_image)
   "${COMPOSE[@]}" build --pull
-  # Starts db and redis, runs the one-off migrate service, then swaps the app containers.
-  "${COMPOSE[@]}" up -d --remove-orphans
+  "${COMPOSE[@]}" up -d --wait db redis
+  # The image being replaced becomes :previous, unless this deploy rebuilt that very image.
+  if [[ -n $running && $running != "$(docker image inspect -f '{{.Id}}' "$IMAGE:latest")" ]]; then
+    docker image tag "$running" "$IMAGE:previous"
+  fi
+  "${COMPOSE[@]}" up -d --no-build --remove-orphans
 fi
 
-# nginx keeps upstream addresses from its start: reload so it reaches the new web container.
-"${COMPOSE[@]}" exec -T nginx nginx -s reload
+# nginx finds new web containers on its own (it resolves web per request); what it does not pick up
+# is a changed configuration. A reload applies changed snippets. nginx.conf is a single-file bind
+# mount, which keeps showing the file nginx started with once git replaces it: recreate nginx then.
+if "${COMPOSE[@]}" exec -T nginx cat /etc/nginx/nginx.conf | cmp -s - nginx/nginx.conf; then
+  "${COMPOSE[@]}" exec -T nginx nginx -t -q || die "nginx rejects the configuration in nginx/ (it keeps the previous one)"
+  "${COMPOSE[@]}" exec -T nginx nginx -s reload
+else
+  "${COMPOSE[@]}" up -d --no-deps --force-recreate nginx
+fi
 
 printf 'waiting for the health check'
 for _ in $(seq 1 30); do
