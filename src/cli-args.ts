@@ -96,7 +96,7 @@ Options:
   --stack S          django-celery | django-channels | fastapi-chatwoot (detected when possible)
   --name NAME        service name: lowercase letters, digits, dashes (default: from the project)
   --domain DOMAIN    public host name, e.g. app.example.com
-  --email EMAIL      contact for Let's Encrypt (vps) and the runbook
+  --email EMAIL      Let's Encrypt account (vps only)
   --python VERSION   Python version for the image, 3.10 to 3.14 (detected when possible)
   --set KEY=VALUE    any other answer, e.g. --set settingsModule=config.settings.base,
                      --set healthPath=/health/, --set channelsWorkers=thumbnails,emails

@@ -15,7 +15,8 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # Recycle workers now and then so a slow leak never takes the service down.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
-# Proxy headers (X-Forwarded-For/Proto) are trusted only from the platform's proxy.
+# Addresses whose X-Forwarded-For/Proto headers are believed: the platform sets FORWARDED_ALLOW_IPS
+# (see .env.production.example for why that value); 127.0.0.1 when nothing does.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Heartbeat files on tmpfs: a slow container disk cannot make workers look dead.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
