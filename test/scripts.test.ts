@@ -88,7 +88,7 @@ describe("backup and restore against a real PostgreSQL", () => {
   const APP = { user: "app_owner", password: "owner pw/with:odd@chars" };
 
   beforeAll(async () => {
-    requireTools(["pg_dump", "pg_restore", "psql", "age", "age-keygen", "sha256sum"]);
+    requireTools(["pg_dump", "pg_restore", "psql", "age", "age-keygen", "sha256sum", "openssl"]);
     pg = await startPostgres();
     pg.createRole(APP.user, APP.password, "CREATEDB");
   });
@@ -532,6 +532,93 @@ describe("backup and restore against a real PostgreSQL", () => {
     const r = run(k, "restore-db.sh", ["--yes", file], { env: { ...env, GNUPGHOME: owner } });
     expect(r.status, r.log).toBe(0);
     expect(state(db)).toEqual(original);
+  });
+
+  /** A bin directory whose `name` runs `script` (bash) in front of the real one, found as $real. */
+  function shim(name: string, script: string): string {
+    const bin = tempDir(`shim-${name}-`);
+    writeFileSync(
+      join(bin, name),
+      `#!/usr/bin/env bash\nset -euo pipefail\nreal=$(PATH=\${PATH#*:} command -v ${name})\n${script}\nexec "$real" "$@"\n`,
+      { mode: 0o755 },
+    );
+    return bin;
+  }
+  const withBin = (bin: string) => ({ PATH: `${bin}:${process.env.PATH}` });
+
+  it("pg_dump or pg_restore older than the server, or a backup from a newer pg_dump: refused with the reason, nothing changed", () => {
+    const k = kit("railway", "fastapi-chatwoot");
+    const db = "versions";
+    const original = seededDb(db);
+    const backups = tempDir("backups-");
+    const env = dbEnv(db, { BACKUP_DIR: backups });
+    const server = pg.psql(db, "SELECT current_setting('server_version_num')::int / 10000");
+    const file = backup(k, env);
+    const changed = mutate(db, original);
+    const files = ls(backups);
+    const answering = (tool: string, version: string) => shim(tool, `if [[ \${1:-} == --version ]]; then echo "${tool} (PostgreSQL) ${version}"; exit 0; fi`);
+
+    for (const tool of ["pg_dump", "pg_restore"]) {
+      const old = withBin(answering(tool, "13.16"));
+      const refused = run(k, "backup-db.sh", [], { env: { ...env, ...old } });
+      expect(refused.status, tool).not.toBe(0);
+      expect(refused.stderr).toContain(`${tool} is version 13 but the server runs PostgreSQL ${server}`);
+      expect(refused.stderr).toContain(`install the PostgreSQL ${server} client tools (or newer)`);
+      const notRestored = run(k, "restore-db.sh", ["--yes", file], { env: { ...env, ...old } });
+      expect(notRestored.status, tool).not.toBe(0);
+      expect(notRestored.stderr).toContain(`${tool} is version 13 but the server runs PostgreSQL ${server}`);
+      expect(state(db)).toEqual(changed);
+      expect(ls(backups)).toEqual(files); // no backup, no safety backup
+    }
+    // Newer client tools are what PostgreSQL recommends: accepted.
+    const newer = run(k, "backup-db.sh", [], { env: { ...env, ...withBin(answering("pg_dump", "17.2 (Homebrew)")) } });
+    expect(newer.status, newer.log).toBe(0);
+    rmSync(newer.stdout.trim().split("\n").pop()!);
+    rmSync(`${newer.stdout.trim().split("\n").pop()!}.sha256`);
+
+    // A dump whose header says a newer archive format (as a newer pg_dump writes): the reason, not "corrupt".
+    const future = join(tempDir("future-"), `${NAME}-20300101T000000Z.dump`);
+    const bytes = readFileSync(file);
+    expect(bytes.subarray(0, 5).toString()).toBe("PGDMP");
+    bytes.writeUInt8(99, 6); // archive format 1.99
+    writeFileSync(future, bytes);
+    const unreadable = run(k, "restore-db.sh", ["--yes", future], { env });
+    expect(unreadable.status).not.toBe(0);
+    expect(unreadable.stderr).toMatch(/was made by a newer pg_dump than this pg_restore can read .*unsupported version \(1\.99\).*nothing was changed/);
+    expect(state(db)).toEqual(changed);
+    expect(ls(backups)).toEqual(files);
+  });
+
+  it("DATABASE_URL as platforms and apps write it: sslmode=require, postgresql://, a driver suffix, dj-database-url's aliases", () => {
+    const k = kit("render", "django-channels");
+    const db = "url_forms";
+    const original = seededDb(db);
+    const backups = tempDir("backups-");
+    const [, rest] = pg.url(db, APP).split("://") as [string, string];
+    // The cluster speaks TLS, as managed databases do, and every URL requires it.
+    expect(pg.psql(db, "SHOW ssl")).toBe("on");
+    const forms = [
+      `postgres://${rest}?sslmode=require`,
+      // The password only in the query: a script that dropped the URL's options (for the scratch
+      // database of --verify, say) could not log in.
+      `postgresql://${APP.user}@${pg.host}:${pg.port}/${db}?sslmode=require&password=${encodeURIComponent(APP.password)}&application_name=nightly/backup`,
+      `postgresql+psycopg://${rest}?sslmode=require`,
+      `postgis://${rest}?sslmode=require`,
+      `pgsql://${rest}?sslmode=require`,
+    ];
+    let file = "";
+    for (const url of forms) {
+      file = backup(k, { DATABASE_URL: url, BACKUP_DIR: backups }, ["--verify"]);
+      expect(lastBackupLog, url).toMatch(/verified: restored 4 tables/);
+    }
+    mutate(db, original);
+    const r = run(k, "restore-db.sh", ["--yes", file], { env: { DATABASE_URL: forms[1]!, BACKUP_DIR: backups } });
+    expect(r.status, r.log).toBe(0);
+    expect(state(db)).toEqual(original);
+    // Anything else is a clear error, not libpq's guess at a database named after the URL.
+    const mysql = run(k, "backup-db.sh", [], { env: { DATABASE_URL: `mysql://${rest}`, BACKUP_DIR: backups } });
+    expect(mysql.status).not.toBe(0);
+    expect(mysql.stderr).toMatch(/DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/);
   });
 
   it("on the platforms without a compose db, a missing DATABASE_URL is a clear error and writes nothing", () => {
