@@ -252,6 +252,26 @@ describe("backup and restore against a real PostgreSQL", () => {
     expect(databases()).toEqual(before);
   });
 
+  it("backup --verify works for the longest service name (its scratch database name fits in 63 bytes)", () => {
+    const longName = `long-${"n".repeat(35)}`;
+    expect(longName).toHaveLength(40); // the longest name the answers accept
+    const k = generateKit("railway", "django-celery", { answers: { name: longName } });
+    try {
+      const db = "verify_long_name";
+      seededDb(db);
+      const before = databases();
+      const backups = tempDir("backups-");
+      const r = run(k, "backup-db.sh", ["--verify"], { env: dbEnv(db, { BACKUP_DIR: backups }) });
+      expect(r.status, r.log).toBe(0);
+      expect(r.stderr).toMatch(/verified: restored 4 tables/);
+      const scratch = /scratch database (\S+)/.exec(r.stderr)![1]!;
+      expect(Buffer.byteLength(scratch)).toBeLessThanOrEqual(63);
+      expect(databases()).toEqual(before);
+    } finally {
+      k.cleanup();
+    }
+  });
+
   it("restore without --yes and without a terminal refuses and changes nothing", () => {
     const k = kit("render", "fastapi-chatwoot");
     const db = "no_tty";
@@ -534,6 +554,18 @@ describe("backup and restore against a real PostgreSQL", () => {
     expect(state(db)).toEqual(original);
   });
 
+  /** A database whose dump reads back but does not restore: a CHECK calls a function that relies on
+   *  the search path, which pg_dump's SQL empties (a classic pg_restore failure, found at COPY time). */
+  function unrestorable(db: string): void {
+    pg.psql(
+      db,
+      `SET ROLE ${APP.user};
+       CREATE FUNCTION known_customer(c bigint) RETURNS boolean LANGUAGE sql AS 'SELECT EXISTS (SELECT 1 FROM customers WHERE id = c)';
+       CREATE TABLE flagged (customer_id bigint CHECK (known_customer(customer_id)));
+       INSERT INTO flagged VALUES (1);`,
+    );
+  }
+
   /** A bin directory whose `name` runs `script` (bash) in front of the real one, found as $real. */
   function shim(name: string, script: string): string {
     const bin = tempDir(`shim-${name}-`);
@@ -545,6 +577,61 @@ describe("backup and restore against a real PostgreSQL", () => {
     return bin;
   }
   const withBin = (bin: string) => ({ PATH: `${bin}:${process.env.PATH}` });
+
+  it("backup --verify that fails drops its scratch database and keeps nothing", () => {
+    const k = kit("render", "django-channels");
+    const db = "verify_fails";
+    seededDb(db);
+    unrestorable(db);
+    const before = databases();
+    const backups = tempDir("backups-");
+    const r = run(k, "backup-db.sh", ["--verify"], { env: dbEnv(db, { BACKUP_DIR: backups }) });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/verification failed: the backup did not restore cleanly.*nothing was kept/);
+    expect(r.stderr).toMatch(/verifying: restoring into scratch database acme_app_verify_/);
+    expect(databases()).toEqual(before);
+    expect(ls(backups)).toEqual([]);
+  });
+
+  it.each(["SIGTERM", "SIGINT"] as const)("backup --verify interrupted by %s drops its scratch database", async (signal) => {
+    const k = kit("easypanel", "django-celery");
+    const db = `verify_${signal.toLowerCase()}`;
+    seededDb(db);
+    const before = databases();
+    const backups = tempDir("backups-");
+    const marker = join(tempDir("marker-"), "restoring");
+    // The restore into the scratch database hangs (a slow, big restore) until the signal comes.
+    const slow = shim("pg_restore", `if [[ " $* " == *" --dbname="* ]]; then touch ${JSON.stringify(marker)}; exec sleep 300; fi`);
+    // Its own process group, as a terminal or a service manager signals it (Ctrl-C, systemctl stop).
+    const child = spawn(join(k.dir, "scripts", "backup-db.sh"), ["--verify"], {
+      cwd: k.dir,
+      env: cleanEnv(dbEnv(db, { BACKUP_DIR: backups, ...withBin(slow) })),
+      detached: true,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      for (let i = 0; !existsSync(marker); i++) {
+        expect(i, stderr).toBeLessThan(300);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const scratch = databases().filter((d) => !before.includes(d));
+      expect(scratch).toHaveLength(1);
+      expect(scratch[0]).toMatch(/^acme_app_verify_\d{8}t\d{6}z_\d+$/);
+      process.kill(-child.pid!, signal);
+      expect(await exited).toBe(signal === "SIGINT" ? 130 : 143);
+      expect(databases()).toEqual(before);
+      expect(ls(backups)).toEqual([]);
+    } finally {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  });
 
   it("pg_dump or pg_restore older than the server, or a backup from a newer pg_dump: refused with the reason, nothing changed", () => {
     const k = kit("railway", "fastapi-chatwoot");

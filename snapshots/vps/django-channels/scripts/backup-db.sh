@@ -155,7 +155,24 @@ while :; do
   sleep 1
 done
 partial="$target.partial"
-trap 'rm -f "$partial" "$target.age.partial" "$target.gpg.partial"' EXIT
+scratch=""
+
+drop_scratch() {
+  # WITH (FORCE): a restore still connected to it (we were interrupted) must not keep it alive.
+  pg psql --no-psqlrc --quiet --dbname="$(database_arg)" --command="DROP DATABASE IF EXISTS \"$scratch\" WITH (FORCE)" >/dev/null
+}
+
+cleanup() {
+  rm -f "$partial" "$target.age.partial" "$target.gpg.partial"
+  if [[ -n $scratch ]]; then
+    drop_scratch || log "could not drop the scratch database $scratch: drop it by hand"
+  fi
+}
+trap cleanup EXIT
+# Ctrl-C or a kill ends the script through cleanup too, with the usual exit status: an interrupted
+# --verify must not leave its scratch database behind.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 log "dumping $DB_NAME to $target"
 pg pg_dump --format=custom --no-owner --no-acl --dbname="$(database_arg)" >"$partial"
@@ -164,16 +181,22 @@ pg pg_dump --format=custom --no-owner --no-acl --dbname="$(database_arg)" >"$par
 pg pg_restore --file=/dev/null <"$partial" || die "the new dump does not read back; nothing was kept"
 
 if ((VERIFY)); then
-  scratch="${NAME//-/_}_verify_${stamp,,}"
+  # Set before it exists, so an interruption right after CREATE DATABASE still drops it. The name
+  # (this app, "verify", this second, this process) is not one anything else uses; 30 + 32
+  # characters stay within PostgreSQL's 63-byte names, which it would otherwise cut.
+  scratch="${NAME//-/_}"
+  scratch="${scratch:0:30}_verify_${stamp,,}_$$"
   log "verifying: restoring into scratch database $scratch"
-  pg psql --no-psqlrc --quiet --dbname="$(database_arg)" --command="CREATE DATABASE \"$scratch\"" >/dev/null
+  pg psql --no-psqlrc --quiet --dbname="$(database_arg)" --command="CREATE DATABASE \"$scratch\"" >/dev/null ||
+    die "cannot create the scratch database $scratch for --verify (the database user needs CREATEDB); nothing was kept"
   status=0
   pg pg_restore --no-owner --no-acl --exit-on-error --dbname="$(other_database_arg "$scratch")" <"$partial" || status=$?
   tables=$(pg psql --no-psqlrc --tuples-only --no-align --dbname="$(other_database_arg "$scratch")" \
     --command="SELECT count(*) FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')" || true)
-  pg psql --no-psqlrc --quiet --dbname="$(database_arg)" --command="DROP DATABASE IF EXISTS \"$scratch\"" >/dev/null
   ((status == 0)) || die "verification failed: the backup did not restore cleanly (pg_restore exit $status); nothing was kept"
-  log "verified: restored ${tables:-0} tables into a scratch database (dropped again)"
+  log "verified: restored ${tables:-0} tables into a scratch database"
+  # If this fails, cleanup tries again and says so; the backup itself is good.
+  drop_scratch && scratch=""
 fi
 
 # Encrypt if asked (the plain dump never gets a backup's name then), write the checksum, and only
