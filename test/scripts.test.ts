@@ -117,18 +117,80 @@ describe("backup and restore against a real PostgreSQL", () => {
     DROP TABLE notes;
     SELECT nextval('invoice_number') FROM generate_series(1, 10);`;
 
-  /** Row counts and a content checksum of every table, the views, and every sequence's position. */
+  /** The schemas a restore must make equal: every one but PostgreSQL's own. */
+  const USER_NS = "NOT IN ('pg_catalog', 'information_schema', 'pg_toast')";
+  /** Not part of an extension (those come and go with it). */
+  const notInExtension = (cls: string, oid: string) =>
+    `NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = '${cls}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
+
+  /**
+   * Row counts and a content checksum of every table, and every object a migration can add: the
+   * database as a restore must leave it (public's tables keyed by bare name, others' qualified).
+   */
   function state(db: string): Record<string, string> {
-    const out: Record<string, string> = {};
-    const list = (sql: string) => pg.psql(db, sql).split("\n").filter(Boolean);
-    for (const table of list("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")) {
-      out[`rows ${table}`] = pg.psql(db, `SELECT count(*) FROM "${table}"`);
-      out[`md5 ${table}`] = pg.psql(db, `SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM "${table}" t`);
+    const queries: [string, string][] = [];
+    // Comma-joined values of a one-column query.
+    const joined = (column: string, from: string) => `SELECT string_agg(${column}, ',' ORDER BY ${column}) ${from}`;
+    for (const row of pg.psql(db, `SELECT schemaname || '|' || tablename FROM pg_tables WHERE schemaname ${USER_NS} ORDER BY 1`).split("\n").filter(Boolean)) {
+      const [schema, table] = row.split("|") as [string, string];
+      const key = schema === "public" ? table : `${schema}.${table}`;
+      const ref = `"${schema}"."${table}"`;
+      queries.push([`rows ${key}`, `SELECT count(*)::text FROM ${ref}`]);
+      queries.push([`md5 ${key}`, `SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM ${ref} t`]);
     }
-    out.views = list("SELECT viewname FROM pg_views WHERE schemaname = 'public' ORDER BY 1").join(",");
-    out.sequences = list("SELECT sequencename || '=' || coalesce(last_value::text, '-') FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1").join(",");
-    out.indexes = list("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1").join(",");
-    return out;
+    queries.push(
+      ["views", joined("viewname::text", "FROM pg_views WHERE schemaname = 'public'")],
+      ["sequences", joined("sequencename || '=' || coalesce(last_value::text, '-')", "FROM pg_sequences WHERE schemaname = 'public'")],
+      ["indexes", joined("indexname::text", "FROM pg_indexes WHERE schemaname = 'public'")],
+      // Owner, privileges and comment of each schema: a restore that recreates public must keep them.
+      [
+        "schemas",
+        joined(
+          "nspname || ' ' || nspowner::regrole || ' ' || coalesce(nspacl::text, '-') || ' ' || coalesce(obj_description(oid, 'pg_namespace'), '-')",
+          `FROM pg_namespace WHERE nspname ${USER_NS} AND nspname NOT LIKE 'pg_temp%' AND nspname NOT LIKE 'pg_toast_temp%'`,
+        ),
+      ],
+      [
+        "relations",
+        joined("n.nspname || '.' || c.relname || ':' || c.relkind::text", `FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname ${USER_NS}`),
+      ],
+      [
+        "columns",
+        joined(
+          "a.attrelid::regclass || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')",
+          `FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+           LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+           WHERE n.nspname ${USER_NS} AND c.relkind IN ('r', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped`,
+        ),
+      ],
+      [
+        "constraints",
+        joined(
+          "c.conrelid::regclass || ' ' || c.conname || ' ' || pg_get_constraintdef(c.oid)",
+          `FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname ${USER_NS}`,
+        ),
+      ],
+      [
+        "routines",
+        joined(
+          "p.oid::regprocedure::text",
+          `FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname ${USER_NS} AND ${notInExtension("pg_proc", "p.oid")}`,
+        ),
+      ],
+      [
+        "types",
+        joined(
+          "t.oid::regtype || ':' || t.typtype::text",
+          `FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+           WHERE n.nspname ${USER_NS} AND t.typtype IN ('d', 'e', 'r') AND ${notInExtension("pg_type", "t.oid")}`,
+        ),
+      ],
+      ["extensions", joined("extname || ' in ' || extnamespace::regnamespace", "FROM pg_extension")],
+      ["largeObjects", joined("oid || ':' || md5(lo_get(oid))", "FROM pg_largeobject_metadata")],
+    );
+    // One query for all of it: each psql start costs a connection (and a TLS handshake).
+    const sql = queries.map(([key, query]) => `SELECT '${key.replace(/'/g, "''")}' AS k, coalesce((${query}), '') AS v`).join("\nUNION ALL\n");
+    return JSON.parse(pg.psql(db, `SELECT json_object_agg(k, v) FROM (${sql}) q`)) as Record<string, string>;
   }
 
   function seededDb(name: string, owner = APP.user): Record<string, string> {
@@ -554,6 +616,66 @@ describe("backup and restore against a real PostgreSQL", () => {
     expect(state(db)).toEqual(original);
   });
 
+  // What a Django app's database holds besides its tables when the backup is taken: the migrations
+  // it recorded, an extension it created, a second schema, a large object.
+  const APP_EXTRAS = `
+    CREATE TABLE django_migrations (
+      id serial PRIMARY KEY, app varchar(255) NOT NULL, name varchar(255) NOT NULL,
+      applied timestamptz NOT NULL DEFAULT '2024-01-01T00:00:00Z');
+    INSERT INTO django_migrations (app, name) VALUES ('contenttypes', '0001_initial'), ('shop', '0001_initial'), ('shop', '0002_orders');
+    CREATE EXTENSION citext;
+    ALTER TABLE customers ADD COLUMN nickname citext;
+    UPDATE customers SET nickname = 'Nick ' || id WHERE id % 10 = 0;
+    CREATE SCHEMA reports;
+    CREATE TABLE reports.daily (day date PRIMARY KEY, total numeric NOT NULL);
+    INSERT INTO reports.daily VALUES ('2024-01-01', 10), ('2024-01-02', 20);
+    SELECT lo_from_bytea(0, 'attachment one'::bytea);`;
+
+  // What the migrations deployed after that backup did: a table with a foreign key to a table in the
+  // backup (pg_restore --clean then cannot drop customers' primary key), one in the second schema,
+  // a new column, type, function, view and extension, and their django_migrations rows.
+  const NEWER_MIGRATIONS = `
+    CREATE TABLE invoices (
+      id serial PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers (id), amount numeric(10, 2) NOT NULL);
+    INSERT INTO invoices (customer_id, amount) VALUES (1, 9.99), (2, 19.99);
+    CREATE TABLE reports.monthly (month date PRIMARY KEY, first_day date REFERENCES reports.daily (day));
+    ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'new';
+    CREATE TYPE invoice_state AS ENUM ('open', 'paid');
+    CREATE FUNCTION invoice_total(c bigint) RETURNS numeric LANGUAGE sql AS 'SELECT sum(amount) FROM public.invoices WHERE customer_id = c';
+    CREATE VIEW open_invoices AS SELECT * FROM invoices;
+    CREATE EXTENSION pg_trgm;
+    INSERT INTO django_migrations (app, name) VALUES ('billing', '0001_initial'), ('shop', '0003_order_status');`;
+
+  it.each([
+    ["PostgreSQL 15+, public owned by pg_database_owner", false],
+    ["PostgreSQL 14 and older, public owned by the superuser", true],
+  ])("an older backup restored over newer migrations leaves exactly the backup (%s)", (_, superuserPublic) => {
+    const k = kit("render", "django-celery");
+    const db = superuserPublic ? "migrated_legacy" : "migrated";
+    seededDb(db);
+    // How PostgreSQL 14 and older create public: the bootstrap superuser owns it, everyone may create in it.
+    if (superuserPublic) pg.psql(db, `ALTER SCHEMA public OWNER TO ${pg.user}; GRANT ALL ON SCHEMA public TO PUBLIC;`);
+    pg.psql(db, `SET ROLE ${APP.user}; ${APP_EXTRAS}`);
+    const original = state(db);
+    expect(original.extensions).toBe("citext in public,plpgsql in pg_catalog");
+    expect(original["rows reports.daily"]).toBe("2");
+    expect(original.largeObjects!.split(",")).toHaveLength(1);
+    expect(original.schemas).toMatch(superuserPublic ? /^public tester \{tester=UC\/tester,=UC\/tester\}/m : /public pg_database_owner/);
+    const backups = tempDir("backups-");
+    const env = dbEnv(db, { BACKUP_DIR: backups });
+    const file = backup(k, env);
+
+    pg.psql(db, `SET ROLE ${APP.user}; ${NEWER_MIGRATIONS}; SELECT lo_from_bytea(0, 'attachment two'::bytea);`);
+    expect(state(db)["rows invoices"]).toBe("2");
+    const r = run(k, "restore-db.sh", ["--yes", file], { env });
+    expect(r.status, r.log).toBe(0);
+    // Every table, row, column, constraint, function, type, extension, large object and schema
+    // (with its owner and privileges) is the backup's; nothing of the newer migrations is left.
+    expect(state(db)).toEqual(original);
+    // So the next deploy's migrations apply again instead of failing with "already exists".
+    pg.psql(db, `SET ROLE ${APP.user}; ${NEWER_MIGRATIONS}`);
+  });
+
   /** A database whose dump reads back but does not restore: a CHECK calls a function that relies on
    *  the search path, which pg_dump's SQL empties (a classic pg_restore failure, found at COPY time). */
   function unrestorable(db: string): void {
@@ -577,6 +699,40 @@ describe("backup and restore against a real PostgreSQL", () => {
     return bin;
   }
   const withBin = (bin: string) => ({ PATH: `${bin}:${process.env.PATH}` });
+
+  it("a restore that fails halfway changes nothing: an error in the backup's SQL, or pg_restore dying mid-stream", () => {
+    const k = kit("railway", "django-celery");
+    const db = "halfway";
+    const original = seededDb(db);
+    const backups = tempDir("backups-");
+    const env = dbEnv(db, { BACKUP_DIR: backups });
+    unrestorable(db);
+    const broken = backup(k, env);
+    pg.psql(db, "DROP TABLE flagged; DROP FUNCTION known_customer");
+    const good = backup(k, env);
+    mutate(db, original);
+    pg.psql(db, `SET ROLE ${APP.user}; CREATE TABLE invoices (id int PRIMARY KEY, customer_id bigint REFERENCES customers (id))`);
+    const changed = state(db);
+
+    // The schemas are emptied and half the tables restored when the error comes: all rolled back.
+    const failed = run(k, "restore-db.sh", ["--yes", broken], { env });
+    expect(failed.status).not.toBe(0);
+    expect(failed.stderr).toMatch(/relation "customers" does not exist/);
+    expect(failed.stderr).toMatch(/restore failed and was rolled back; the data is as before/);
+    expect(state(db)).toEqual(changed);
+
+    // pg_restore writes every CREATE TABLE, then dies before the data: the SQL that reached psql is
+    // complete statements, and still nothing of it may stay.
+    const dying = shim("pg_restore", `if [[ " $* " == *" --file=- "* ]]; then "$real" "$@" | awk '/^COPY /{exit} {print}'; echo "pg_restore: error: could not read input file" >&2; exit 1; fi`);
+    const died = run(k, "restore-db.sh", ["--yes", good], { env: { ...env, ...withBin(dying) } });
+    expect(died.status).not.toBe(0);
+    expect(died.stderr).toMatch(/restore failed and was rolled back/);
+    expect(state(db)).toEqual(changed);
+
+    const restored = run(k, "restore-db.sh", ["--yes", good], { env });
+    expect(restored.status, restored.log).toBe(0);
+    expect(state(db)).toEqual(original);
+  });
 
   it("backup --verify that fails drops its scratch database and keeps nothing", () => {
     const k = kit("render", "django-channels");
@@ -763,7 +919,8 @@ describe("backup and restore against a real PostgreSQL", () => {
     const tools = calls.map((c) => c.slice(prefix.length).split(" ")[0]);
     expect(tools.filter((t) => t === "pg_dump")).toHaveLength(2); // the backup and the safety backup
     expect(calls.find((c) => c.includes(" pg_dump "))).toContain(`--format=custom --no-owner --no-acl --dbname=${DB_NAME}`);
-    expect(calls.some((c) => / pg_restore .*--clean --if-exists --no-owner --no-acl --exit-on-error --single-transaction/.test(c))).toBe(true);
+    expect(calls.some((c) => / pg_restore .*--no-owner --no-acl --single-transaction --file=-$/.test(c))).toBe(true);
+    expect(calls.some((c) => / psql .*--set=ON_ERROR_STOP=1 --dbname=/.test(c))).toBe(true);
     expect(calls.some((c) => /CREATE\\? DATABASE/.test(c))).toBe(true); // --verify's scratch database
   });
 });
