@@ -907,20 +907,40 @@ describe("backup and restore against a real PostgreSQL", () => {
     const r = run(k, "restore-db.sh", ["--yes", file], { env });
     expect(r.status, r.log).toBe(0);
     expect(state(DB_NAME)).toEqual(original);
+    // The app was stopped so nothing wrote during the restore, and stays stopped until a deploy
+    // applies the migrations the backup may lack.
+    expect(r.stderr).toMatch(/stopping the app's processes \(web\) so nothing writes to the database/);
+    expect(r.stderr).toMatch(/the app's processes \(web\) stay stopped: start the app with scripts\/deploy\.sh/);
 
     // Every call is what docker compose gets on the server: the kit's compose and env files, no TTY,
     // the db service, a client tool with the database user; data only through stdin/stdout.
     const calls = readFileSync(log, "utf8").trim().split("\n");
-    const prefix = "docker compose --env-file .env.production -f docker-compose.prod.yml exec -T db ";
-    for (const call of calls) {
+    const compose = "docker compose --env-file .env.production -f docker-compose.prod.yml ";
+    const prefix = `${compose}exec -T db `;
+    const stop = `${compose}stop web`;
+    expect(calls.filter((c) => c === stop)).toHaveLength(1);
+    for (const call of calls.filter((c) => c !== stop)) {
       expect(call.startsWith(prefix), call).toBe(true);
       expect(call.slice(prefix.length), call).toMatch(new RegExp(`^(pg_dump|pg_restore|psql) --username=${DB_NAME} `));
     }
     const tools = calls.map((c) => c.slice(prefix.length).split(" ")[0]);
     expect(tools.filter((t) => t === "pg_dump")).toHaveLength(2); // the backup and the safety backup
+    // Stopped after the backup, before the safety backup: that one holds every write.
+    const dumps = calls.flatMap((c, i) => (c.includes(" pg_dump ") ? [i] : []));
+    expect(calls.indexOf(stop)).toBeGreaterThan(dumps[0]!);
+    expect(calls.indexOf(stop)).toBeLessThan(dumps[1]!);
     expect(calls.find((c) => c.includes(" pg_dump "))).toContain(`--format=custom --no-owner --no-acl --dbname=${DB_NAME}`);
     expect(calls.some((c) => / pg_restore .*--no-owner --no-acl --single-transaction --file=-$/.test(c))).toBe(true);
     expect(calls.some((c) => / psql .*--set=ON_ERROR_STOP=1 --dbname=/.test(c))).toBe(true);
     expect(calls.some((c) => /CREATE\\? DATABASE/.test(c))).toBe(true); // --verify's scratch database
+
+    // When something fails after the stop, the data is as before and the script says how to start
+    // the app again (here the safety backup refuses its settings).
+    const changed = mutate(DB_NAME, original);
+    const failed = run(k, "restore-db.sh", ["--yes", file], { env: { ...env, BACKUP_KEEP: "0" } });
+    expect(failed.status).not.toBe(0);
+    expect(failed.stderr).toMatch(/the safety backup failed; nothing was changed/);
+    expect(failed.stderr).toContain(`the data is as before; the app's processes (web) are stopped: start them again with: ${compose}start`);
+    expect(state(DB_NAME)).toEqual(changed);
   });
 });

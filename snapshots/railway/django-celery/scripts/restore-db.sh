@@ -15,8 +15,8 @@
 # Environment: DATABASE_URL; BACKUP_AGE_IDENTITY (age key
 # file) for .age backups; gpg uses your keyring for .gpg backups; BACKUP_DIR and the other settings
 # of scripts/backup-db.sh apply to the safety backup. Relative paths are taken from where you run
-# it. Stop the app's processes first: what they write after the safety backup is lost
-# (docs/RUNBOOK.md, "Backups and restore").
+# it. Stop the app's processes first: what they write after the safety backup is
+# lost (docs/RUNBOOK.md, "Backups and restore").
 set -Eeuo pipefail
 umask 077
 SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"

@@ -4,8 +4,9 @@
 #   1. checks the backup first (checksum, decryption, the whole archive read back with pg_restore)
 #      and that the client tools suit the server: a bad file is refused before anything changes;
 #   2. asks you to type the database name (or takes --yes);
-#   3. takes a safety backup of the current data with scripts/backup-db.sh;
-#   4. closes other connections, then, in ONE transaction, empties the schemas (public and those in
+#   3. without DATABASE_URL (compose): stops the app's processes, so nothing writes from here on;
+#   4. takes a safety backup of the current data with scripts/backup-db.sh;
+#   5. closes other connections, then, in ONE transaction, empties the schemas (public and those in
 #      the backup: tables, views, functions, types, extensions a migration added since) and restores
 #      the backup into them: afterwards the database is exactly the backup, or, on any error, exactly
 #      as before.
@@ -15,8 +16,8 @@
 # Environment: DATABASE_URL (default: the compose `db` service); BACKUP_AGE_IDENTITY (age key
 # file) for .age backups; gpg uses your keyring for .gpg backups; BACKUP_DIR and the other settings
 # of scripts/backup-db.sh apply to the safety backup. Relative paths are taken from where you run
-# it. Stop the app's processes first: what they write after the safety backup is lost
-# (docs/RUNBOOK.md, "Backups and restore").
+# it. With DATABASE_URL, stop the app's processes first: what they write after the safety backup is
+# lost (docs/RUNBOOK.md, "Backups and restore").
 set -Eeuo pipefail
 umask 077
 SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
@@ -117,6 +118,13 @@ connect() {
     fi
   done
 }
+# The app's long-running processes: everything that writes to the database but the one-off migrate.
+APP_SERVICES=(
+  web
+  worker
+  beat
+)
+STOPPED=0
 
 ASSUME_YES=0
 FILE=""
@@ -145,6 +153,13 @@ workdir=$(mktemp -d)
 on_exit() {
   local status=$?
   rm -rf "$workdir"
+  if ((STOPPED)); then
+    if ((status == 0)); then
+      log "the app's processes (${APP_SERVICES[*]}) stay stopped: start the app with scripts/deploy.sh, which first applies the migrations the backup may lack"
+    else
+      log "the data is as before; the app's processes (${APP_SERVICES[*]}) are stopped: start them again with: ${COMPOSE[*]} start"
+    fi
+  fi
   return "$status"
 }
 trap on_exit EXIT
@@ -194,10 +209,23 @@ dump_schemas=$(sed -n 's/^[0-9]*; [0-9]* [0-9]* SCHEMA - \(.*\) [^ ]*$/\1/p' "$w
 if ((!ASSUME_YES)); then
   [[ -t 0 ]] || die "refusing to restore without confirmation: run it in a terminal or pass --yes"
   printf 'This replaces ALL data in database "%s" with %s.\n' "$DB_NAME" "$FILE" >&2
-  printf 'Anything the app writes after the safety backup is lost: stop it first.\n' >&2
+  if [[ -z ${DATABASE_URL:-} ]]; then
+    printf 'It stops %s first; start the app again afterwards with scripts/deploy.sh.\n' "${APP_SERVICES[*]}" >&2
+  else
+    printf 'Anything the app writes after the safety backup is lost: stop it first.\n' >&2
+  fi
   printf 'Type the database name to continue: ' >&2
   read -r answer
   [[ $answer == "$DB_NAME" ]] || die "not confirmed; nothing was changed"
+fi
+
+# --- Stop the app (compose) -----------------------------------------------------------------------
+# Before the safety backup, so it holds every write. They stay stopped: after a restore the schema
+# may need migrations before the app runs, and scripts/deploy.sh applies them first.
+if [[ -z ${DATABASE_URL:-} ]]; then
+  log "stopping the app's processes (${APP_SERVICES[*]}) so nothing writes to the database"
+  STOPPED=1
+  "${COMPOSE[@]}" stop "${APP_SERVICES[@]}" || die "could not stop ${APP_SERVICES[*]}; nothing was changed"
 fi
 
 # --- Safety backup (no retention run: it must not delete the very backup being restored) ----------
