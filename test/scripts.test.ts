@@ -88,7 +88,7 @@ describe("backup and restore against a real PostgreSQL", () => {
   const APP = { user: "app_owner", password: "owner pw/with:odd@chars" };
 
   beforeAll(async () => {
-    requireTools(["pg_dump", "pg_restore", "psql", "age", "age-keygen", "sha256sum"]);
+    requireTools(["pg_dump", "pg_restore", "psql", "age", "age-keygen", "sha256sum", "openssl"]);
     pg = await startPostgres();
     pg.createRole(APP.user, APP.password, "CREATEDB");
   });
@@ -117,18 +117,80 @@ describe("backup and restore against a real PostgreSQL", () => {
     DROP TABLE notes;
     SELECT nextval('invoice_number') FROM generate_series(1, 10);`;
 
-  /** Row counts and a content checksum of every table, the views, and every sequence's position. */
+  /** The schemas a restore must make equal: every one but PostgreSQL's own. */
+  const USER_NS = "NOT IN ('pg_catalog', 'information_schema', 'pg_toast')";
+  /** Not part of an extension (those come and go with it). */
+  const notInExtension = (cls: string, oid: string) =>
+    `NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = '${cls}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
+
+  /**
+   * Row counts and a content checksum of every table, and every object a migration can add: the
+   * database as a restore must leave it (public's tables keyed by bare name, others' qualified).
+   */
   function state(db: string): Record<string, string> {
-    const out: Record<string, string> = {};
-    const list = (sql: string) => pg.psql(db, sql).split("\n").filter(Boolean);
-    for (const table of list("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")) {
-      out[`rows ${table}`] = pg.psql(db, `SELECT count(*) FROM "${table}"`);
-      out[`md5 ${table}`] = pg.psql(db, `SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM "${table}" t`);
+    const queries: [string, string][] = [];
+    // Comma-joined values of a one-column query.
+    const joined = (column: string, from: string) => `SELECT string_agg(${column}, ',' ORDER BY ${column}) ${from}`;
+    for (const row of pg.psql(db, `SELECT schemaname || '|' || tablename FROM pg_tables WHERE schemaname ${USER_NS} ORDER BY 1`).split("\n").filter(Boolean)) {
+      const [schema, table] = row.split("|") as [string, string];
+      const key = schema === "public" ? table : `${schema}.${table}`;
+      const ref = `"${schema}"."${table}"`;
+      queries.push([`rows ${key}`, `SELECT count(*)::text FROM ${ref}`]);
+      queries.push([`md5 ${key}`, `SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM ${ref} t`]);
     }
-    out.views = list("SELECT viewname FROM pg_views WHERE schemaname = 'public' ORDER BY 1").join(",");
-    out.sequences = list("SELECT sequencename || '=' || coalesce(last_value::text, '-') FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1").join(",");
-    out.indexes = list("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1").join(",");
-    return out;
+    queries.push(
+      ["views", joined("viewname::text", "FROM pg_views WHERE schemaname = 'public'")],
+      ["sequences", joined("sequencename || '=' || coalesce(last_value::text, '-')", "FROM pg_sequences WHERE schemaname = 'public'")],
+      ["indexes", joined("indexname::text", "FROM pg_indexes WHERE schemaname = 'public'")],
+      // Owner, privileges and comment of each schema: a restore that recreates public must keep them.
+      [
+        "schemas",
+        joined(
+          "nspname || ' ' || nspowner::regrole || ' ' || coalesce(nspacl::text, '-') || ' ' || coalesce(obj_description(oid, 'pg_namespace'), '-')",
+          `FROM pg_namespace WHERE nspname ${USER_NS} AND nspname NOT LIKE 'pg_temp%' AND nspname NOT LIKE 'pg_toast_temp%'`,
+        ),
+      ],
+      [
+        "relations",
+        joined("n.nspname || '.' || c.relname || ':' || c.relkind::text", `FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname ${USER_NS}`),
+      ],
+      [
+        "columns",
+        joined(
+          "a.attrelid::regclass || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')",
+          `FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+           LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+           WHERE n.nspname ${USER_NS} AND c.relkind IN ('r', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped`,
+        ),
+      ],
+      [
+        "constraints",
+        joined(
+          "c.conrelid::regclass || ' ' || c.conname || ' ' || pg_get_constraintdef(c.oid)",
+          `FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname ${USER_NS}`,
+        ),
+      ],
+      [
+        "routines",
+        joined(
+          "p.oid::regprocedure::text",
+          `FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname ${USER_NS} AND ${notInExtension("pg_proc", "p.oid")}`,
+        ),
+      ],
+      [
+        "types",
+        joined(
+          "t.oid::regtype || ':' || t.typtype::text",
+          `FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+           WHERE n.nspname ${USER_NS} AND t.typtype IN ('d', 'e', 'r') AND ${notInExtension("pg_type", "t.oid")}`,
+        ),
+      ],
+      ["extensions", joined("extname || ' in ' || extnamespace::regnamespace", "FROM pg_extension")],
+      ["largeObjects", joined("oid || ':' || md5(lo_get(oid))", "FROM pg_largeobject_metadata")],
+    );
+    // One query for all of it: each psql start costs a connection (and a TLS handshake).
+    const sql = queries.map(([key, query]) => `SELECT '${key.replace(/'/g, "''")}' AS k, coalesce((${query}), '') AS v`).join("\nUNION ALL\n");
+    return JSON.parse(pg.psql(db, `SELECT json_object_agg(k, v) FROM (${sql}) q`)) as Record<string, string>;
   }
 
   function seededDb(name: string, owner = APP.user): Record<string, string> {
@@ -250,6 +312,26 @@ describe("backup and restore against a real PostgreSQL", () => {
     // The scratch copy held the three tables and the view, and is gone again.
     expect(lastBackupLog).toMatch(/verified: restored 4 tables/);
     expect(databases()).toEqual(before);
+  });
+
+  it("backup --verify works for the longest service name (its scratch database name fits in 63 bytes)", () => {
+    const longName = `long-${"n".repeat(35)}`;
+    expect(longName).toHaveLength(40); // the longest name the answers accept
+    const k = generateKit("railway", "django-celery", { answers: { name: longName } });
+    try {
+      const db = "verify_long_name";
+      seededDb(db);
+      const before = databases();
+      const backups = tempDir("backups-");
+      const r = run(k, "backup-db.sh", ["--verify"], { env: dbEnv(db, { BACKUP_DIR: backups }) });
+      expect(r.status, r.log).toBe(0);
+      expect(r.stderr).toMatch(/verified: restored 4 tables/);
+      const scratch = /scratch database (\S+)/.exec(r.stderr)![1]!;
+      expect(Buffer.byteLength(scratch)).toBeLessThanOrEqual(63);
+      expect(databases()).toEqual(before);
+    } finally {
+      k.cleanup();
+    }
   });
 
   it("restore without --yes and without a terminal refuses and changes nothing", () => {
@@ -534,6 +616,254 @@ describe("backup and restore against a real PostgreSQL", () => {
     expect(state(db)).toEqual(original);
   });
 
+  // What a Django app's database holds besides its tables when the backup is taken: the migrations
+  // it recorded, an extension it created, a second schema, a large object.
+  const APP_EXTRAS = `
+    CREATE TABLE django_migrations (
+      id serial PRIMARY KEY, app varchar(255) NOT NULL, name varchar(255) NOT NULL,
+      applied timestamptz NOT NULL DEFAULT '2024-01-01T00:00:00Z');
+    INSERT INTO django_migrations (app, name) VALUES ('contenttypes', '0001_initial'), ('shop', '0001_initial'), ('shop', '0002_orders');
+    CREATE EXTENSION citext;
+    ALTER TABLE customers ADD COLUMN nickname citext;
+    UPDATE customers SET nickname = 'Nick ' || id WHERE id % 10 = 0;
+    CREATE SCHEMA reports;
+    CREATE TABLE reports.daily (day date PRIMARY KEY, total numeric NOT NULL);
+    INSERT INTO reports.daily VALUES ('2024-01-01', 10), ('2024-01-02', 20);
+    SELECT lo_from_bytea(0, 'attachment one'::bytea);`;
+
+  // What the migrations deployed after that backup did: a table with a foreign key to a table in the
+  // backup (pg_restore --clean then cannot drop customers' primary key), one in the second schema,
+  // a new column, type, function, view and extension, and their django_migrations rows.
+  const NEWER_MIGRATIONS = `
+    CREATE TABLE invoices (
+      id serial PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers (id), amount numeric(10, 2) NOT NULL);
+    INSERT INTO invoices (customer_id, amount) VALUES (1, 9.99), (2, 19.99);
+    CREATE TABLE reports.monthly (month date PRIMARY KEY, first_day date REFERENCES reports.daily (day));
+    ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'new';
+    CREATE TYPE invoice_state AS ENUM ('open', 'paid');
+    CREATE FUNCTION invoice_total(c bigint) RETURNS numeric LANGUAGE sql AS 'SELECT sum(amount) FROM public.invoices WHERE customer_id = c';
+    CREATE VIEW open_invoices AS SELECT * FROM invoices;
+    CREATE EXTENSION pg_trgm;
+    INSERT INTO django_migrations (app, name) VALUES ('billing', '0001_initial'), ('shop', '0003_order_status');`;
+
+  it.each([
+    ["PostgreSQL 15+, public owned by pg_database_owner", false],
+    ["PostgreSQL 14 and older, public owned by the superuser", true],
+  ])("an older backup restored over newer migrations leaves exactly the backup (%s)", (_, superuserPublic) => {
+    const k = kit("render", "django-celery");
+    const db = superuserPublic ? "migrated_legacy" : "migrated";
+    seededDb(db);
+    // How PostgreSQL 14 and older create public: the bootstrap superuser owns it, everyone may create in it.
+    if (superuserPublic) pg.psql(db, `ALTER SCHEMA public OWNER TO ${pg.user}; GRANT ALL ON SCHEMA public TO PUBLIC;`);
+    pg.psql(db, `SET ROLE ${APP.user}; ${APP_EXTRAS}`);
+    const original = state(db);
+    expect(original.extensions).toBe("citext in public,plpgsql in pg_catalog");
+    expect(original["rows reports.daily"]).toBe("2");
+    expect(original.largeObjects!.split(",")).toHaveLength(1);
+    expect(original.schemas).toMatch(superuserPublic ? /^public tester \{tester=UC\/tester,=UC\/tester\}/m : /public pg_database_owner/);
+    const backups = tempDir("backups-");
+    const env = dbEnv(db, { BACKUP_DIR: backups });
+    const file = backup(k, env);
+
+    pg.psql(db, `SET ROLE ${APP.user}; ${NEWER_MIGRATIONS}; SELECT lo_from_bytea(0, 'attachment two'::bytea);`);
+    expect(state(db)["rows invoices"]).toBe("2");
+    const r = run(k, "restore-db.sh", ["--yes", file], { env });
+    expect(r.status, r.log).toBe(0);
+    // Every table, row, column, constraint, function, type, extension, large object and schema
+    // (with its owner and privileges) is the backup's; nothing of the newer migrations is left.
+    expect(state(db)).toEqual(original);
+    // So the next deploy's migrations apply again instead of failing with "already exists".
+    pg.psql(db, `SET ROLE ${APP.user}; ${NEWER_MIGRATIONS}`);
+  });
+
+  /** A database whose dump reads back but does not restore: a CHECK calls a function that relies on
+   *  the search path, which pg_dump's SQL empties (a classic pg_restore failure, found at COPY time). */
+  function unrestorable(db: string): void {
+    pg.psql(
+      db,
+      `SET ROLE ${APP.user};
+       CREATE FUNCTION known_customer(c bigint) RETURNS boolean LANGUAGE sql AS 'SELECT EXISTS (SELECT 1 FROM customers WHERE id = c)';
+       CREATE TABLE flagged (customer_id bigint CHECK (known_customer(customer_id)));
+       INSERT INTO flagged VALUES (1);`,
+    );
+  }
+
+  /** A bin directory whose `name` runs `script` (bash) in front of the real one, found as $real. */
+  function shim(name: string, script: string): string {
+    const bin = tempDir(`shim-${name}-`);
+    writeFileSync(
+      join(bin, name),
+      `#!/usr/bin/env bash\nset -euo pipefail\nreal=$(PATH=\${PATH#*:} command -v ${name})\n${script}\nexec "$real" "$@"\n`,
+      { mode: 0o755 },
+    );
+    return bin;
+  }
+  const withBin = (bin: string) => ({ PATH: `${bin}:${process.env.PATH}` });
+
+  it("a restore that fails halfway changes nothing: an error in the backup's SQL, or pg_restore dying mid-stream", () => {
+    const k = kit("railway", "django-celery");
+    const db = "halfway";
+    const original = seededDb(db);
+    const backups = tempDir("backups-");
+    const env = dbEnv(db, { BACKUP_DIR: backups });
+    unrestorable(db);
+    const broken = backup(k, env);
+    pg.psql(db, "DROP TABLE flagged; DROP FUNCTION known_customer");
+    const good = backup(k, env);
+    mutate(db, original);
+    pg.psql(db, `SET ROLE ${APP.user}; CREATE TABLE invoices (id int PRIMARY KEY, customer_id bigint REFERENCES customers (id))`);
+    const changed = state(db);
+
+    // The schemas are emptied and half the tables restored when the error comes: all rolled back.
+    const failed = run(k, "restore-db.sh", ["--yes", broken], { env });
+    expect(failed.status).not.toBe(0);
+    expect(failed.stderr).toMatch(/relation "customers" does not exist/);
+    expect(failed.stderr).toMatch(/restore failed and was rolled back; the data is as before/);
+    expect(state(db)).toEqual(changed);
+
+    // pg_restore writes every CREATE TABLE, then dies before the data: the SQL that reached psql is
+    // complete statements, and still nothing of it may stay.
+    const dying = shim("pg_restore", `if [[ " $* " == *" --file=- "* ]]; then "$real" "$@" | awk '/^COPY /{exit} {print}'; echo "pg_restore: error: could not read input file" >&2; exit 1; fi`);
+    const died = run(k, "restore-db.sh", ["--yes", good], { env: { ...env, ...withBin(dying) } });
+    expect(died.status).not.toBe(0);
+    expect(died.stderr).toMatch(/restore failed and was rolled back/);
+    expect(state(db)).toEqual(changed);
+
+    const restored = run(k, "restore-db.sh", ["--yes", good], { env });
+    expect(restored.status, restored.log).toBe(0);
+    expect(state(db)).toEqual(original);
+  });
+
+  it("backup --verify that fails drops its scratch database and keeps nothing", () => {
+    const k = kit("render", "django-channels");
+    const db = "verify_fails";
+    seededDb(db);
+    unrestorable(db);
+    const before = databases();
+    const backups = tempDir("backups-");
+    const r = run(k, "backup-db.sh", ["--verify"], { env: dbEnv(db, { BACKUP_DIR: backups }) });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/verification failed: the backup did not restore cleanly.*nothing was kept/);
+    expect(r.stderr).toMatch(/verifying: restoring into scratch database acme_app_verify_/);
+    expect(databases()).toEqual(before);
+    expect(ls(backups)).toEqual([]);
+  });
+
+  it.each(["SIGTERM", "SIGINT"] as const)("backup --verify interrupted by %s drops its scratch database", async (signal) => {
+    const k = kit("easypanel", "django-celery");
+    const db = `verify_${signal.toLowerCase()}`;
+    seededDb(db);
+    const before = databases();
+    const backups = tempDir("backups-");
+    const marker = join(tempDir("marker-"), "restoring");
+    // The restore into the scratch database hangs (a slow, big restore) until the signal comes.
+    const slow = shim("pg_restore", `if [[ " $* " == *" --dbname="* ]]; then touch ${JSON.stringify(marker)}; exec sleep 300; fi`);
+    // Its own process group, as a terminal or a service manager signals it (Ctrl-C, systemctl stop).
+    const child = spawn(join(k.dir, "scripts", "backup-db.sh"), ["--verify"], {
+      cwd: k.dir,
+      env: cleanEnv(dbEnv(db, { BACKUP_DIR: backups, ...withBin(slow) })),
+      detached: true,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      for (let i = 0; !existsSync(marker); i++) {
+        expect(i, stderr).toBeLessThan(300);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const scratch = databases().filter((d) => !before.includes(d));
+      expect(scratch).toHaveLength(1);
+      expect(scratch[0]).toMatch(/^acme_app_verify_\d{8}t\d{6}z_\d+$/);
+      process.kill(-child.pid!, signal);
+      expect(await exited).toBe(signal === "SIGINT" ? 130 : 143);
+      expect(databases()).toEqual(before);
+      expect(ls(backups)).toEqual([]);
+    } finally {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  });
+
+  it("pg_dump or pg_restore older than the server, or a backup from a newer pg_dump: refused with the reason, nothing changed", () => {
+    const k = kit("railway", "fastapi-chatwoot");
+    const db = "versions";
+    const original = seededDb(db);
+    const backups = tempDir("backups-");
+    const env = dbEnv(db, { BACKUP_DIR: backups });
+    const server = pg.psql(db, "SELECT current_setting('server_version_num')::int / 10000");
+    const file = backup(k, env);
+    const changed = mutate(db, original);
+    const files = ls(backups);
+    const answering = (tool: string, version: string) => shim(tool, `if [[ \${1:-} == --version ]]; then echo "${tool} (PostgreSQL) ${version}"; exit 0; fi`);
+
+    for (const tool of ["pg_dump", "pg_restore"]) {
+      const old = withBin(answering(tool, "13.16"));
+      const refused = run(k, "backup-db.sh", [], { env: { ...env, ...old } });
+      expect(refused.status, tool).not.toBe(0);
+      expect(refused.stderr).toContain(`${tool} is version 13 but the server runs PostgreSQL ${server}`);
+      expect(refused.stderr).toContain(`install the PostgreSQL ${server} client tools (or newer)`);
+      const notRestored = run(k, "restore-db.sh", ["--yes", file], { env: { ...env, ...old } });
+      expect(notRestored.status, tool).not.toBe(0);
+      expect(notRestored.stderr).toContain(`${tool} is version 13 but the server runs PostgreSQL ${server}`);
+      expect(state(db)).toEqual(changed);
+      expect(ls(backups)).toEqual(files); // no backup, no safety backup
+    }
+    // Newer client tools are what PostgreSQL recommends: accepted.
+    const newer = run(k, "backup-db.sh", [], { env: { ...env, ...withBin(answering("pg_dump", "17.2 (Homebrew)")) } });
+    expect(newer.status, newer.log).toBe(0);
+    rmSync(newer.stdout.trim().split("\n").pop()!);
+    rmSync(`${newer.stdout.trim().split("\n").pop()!}.sha256`);
+
+    // A dump whose header says a newer archive format (as a newer pg_dump writes): the reason, not "corrupt".
+    const future = join(tempDir("future-"), `${NAME}-20300101T000000Z.dump`);
+    const bytes = readFileSync(file);
+    expect(bytes.subarray(0, 5).toString()).toBe("PGDMP");
+    bytes.writeUInt8(99, 6); // archive format 1.99
+    writeFileSync(future, bytes);
+    const unreadable = run(k, "restore-db.sh", ["--yes", future], { env });
+    expect(unreadable.status).not.toBe(0);
+    expect(unreadable.stderr).toMatch(/was made by a newer pg_dump than this pg_restore can read .*unsupported version \(1\.99\).*nothing was changed/);
+    expect(state(db)).toEqual(changed);
+    expect(ls(backups)).toEqual(files);
+  });
+
+  it("DATABASE_URL as platforms and apps write it: sslmode=require, postgresql://, a driver suffix, dj-database-url's aliases", () => {
+    const k = kit("render", "django-channels");
+    const db = "url_forms";
+    const original = seededDb(db);
+    const backups = tempDir("backups-");
+    const [, rest] = pg.url(db, APP).split("://") as [string, string];
+    // The cluster speaks TLS, as managed databases do, and every URL requires it.
+    expect(pg.psql(db, "SHOW ssl")).toBe("on");
+    const forms = [
+      `postgres://${rest}?sslmode=require`,
+      // The password only in the query: a script that dropped the URL's options (for the scratch
+      // database of --verify, say) could not log in.
+      `postgresql://${APP.user}@${pg.host}:${pg.port}/${db}?sslmode=require&password=${encodeURIComponent(APP.password)}&application_name=nightly/backup`,
+      `postgresql+psycopg://${rest}?sslmode=require`,
+      `postgis://${rest}?sslmode=require`,
+      `pgsql://${rest}?sslmode=require`,
+    ];
+    let file = "";
+    for (const url of forms) {
+      file = backup(k, { DATABASE_URL: url, BACKUP_DIR: backups }, ["--verify"]);
+      expect(lastBackupLog, url).toMatch(/verified: restored 4 tables/);
+    }
+    mutate(db, original);
+    const r = run(k, "restore-db.sh", ["--yes", file], { env: { DATABASE_URL: forms[1]!, BACKUP_DIR: backups } });
+    expect(r.status, r.log).toBe(0);
+    expect(state(db)).toEqual(original);
+    // Anything else is a clear error, not libpq's guess at a database named after the URL.
+    const mysql = run(k, "backup-db.sh", [], { env: { DATABASE_URL: `mysql://${rest}`, BACKUP_DIR: backups } });
+    expect(mysql.status).not.toBe(0);
+    expect(mysql.stderr).toMatch(/DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/);
+  });
+
   it("on the platforms without a compose db, a missing DATABASE_URL is a clear error and writes nothing", () => {
     for (const platform of ["render", "railway", "easypanel"] as const) {
       const k = kit(platform, "django-celery");
@@ -577,19 +907,40 @@ describe("backup and restore against a real PostgreSQL", () => {
     const r = run(k, "restore-db.sh", ["--yes", file], { env });
     expect(r.status, r.log).toBe(0);
     expect(state(DB_NAME)).toEqual(original);
+    // The app was stopped so nothing wrote during the restore, and stays stopped until a deploy
+    // applies the migrations the backup may lack.
+    expect(r.stderr).toMatch(/stopping the app's processes \(web\) so nothing writes to the database/);
+    expect(r.stderr).toMatch(/the app's processes \(web\) stay stopped: start the app with scripts\/deploy\.sh/);
 
     // Every call is what docker compose gets on the server: the kit's compose and env files, no TTY,
     // the db service, a client tool with the database user; data only through stdin/stdout.
     const calls = readFileSync(log, "utf8").trim().split("\n");
-    const prefix = "docker compose --env-file .env.production -f docker-compose.prod.yml exec -T db ";
-    for (const call of calls) {
+    const compose = `docker compose -p ${k.plan.name} --env-file .env.production -f docker-compose.prod.yml `;
+    const prefix = `${compose}exec -T db `;
+    const stop = `${compose}stop web`;
+    expect(calls.filter((c) => c === stop)).toHaveLength(1);
+    for (const call of calls.filter((c) => c !== stop)) {
       expect(call.startsWith(prefix), call).toBe(true);
       expect(call.slice(prefix.length), call).toMatch(new RegExp(`^(pg_dump|pg_restore|psql) --username=${DB_NAME} `));
     }
     const tools = calls.map((c) => c.slice(prefix.length).split(" ")[0]);
     expect(tools.filter((t) => t === "pg_dump")).toHaveLength(2); // the backup and the safety backup
+    // Stopped after the backup, before the safety backup: that one holds every write.
+    const dumps = calls.flatMap((c, i) => (c.includes(" pg_dump ") ? [i] : []));
+    expect(calls.indexOf(stop)).toBeGreaterThan(dumps[0]!);
+    expect(calls.indexOf(stop)).toBeLessThan(dumps[1]!);
     expect(calls.find((c) => c.includes(" pg_dump "))).toContain(`--format=custom --no-owner --no-acl --dbname=${DB_NAME}`);
-    expect(calls.some((c) => / pg_restore .*--clean --if-exists --no-owner --no-acl --exit-on-error --single-transaction/.test(c))).toBe(true);
+    expect(calls.some((c) => / pg_restore .*--no-owner --no-acl --single-transaction --file=-$/.test(c))).toBe(true);
+    expect(calls.some((c) => / psql .*--set=ON_ERROR_STOP=1 --dbname=/.test(c))).toBe(true);
     expect(calls.some((c) => /CREATE\\? DATABASE/.test(c))).toBe(true); // --verify's scratch database
+
+    // When something fails after the stop, the data is as before and the script says how to start
+    // the app again (here the safety backup refuses its settings).
+    const changed = mutate(DB_NAME, original);
+    const failed = run(k, "restore-db.sh", ["--yes", file], { env: { ...env, BACKUP_KEEP: "0" } });
+    expect(failed.status).not.toBe(0);
+    expect(failed.stderr).toMatch(/the safety backup failed; nothing was changed/);
+    expect(failed.stderr).toContain(`the data is as before; the app's processes (web) are stopped: start them again with: ${compose}start`);
+    expect(state(DB_NAME)).toEqual(changed);
   });
 });

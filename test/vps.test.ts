@@ -144,10 +144,10 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
         }
       }
       expect(commands).toBeGreaterThanOrEqual(5);
-      // backup/restore run `docker compose --env-file .env.production` without -p: compose reads the
-      // project name from that file.
+      // backup/restore take their env file and compose file from the environment, and pin -p too.
       expect(kit.read(".env.production.example")).toMatch(new RegExp(`^COMPOSE_PROJECT_NAME=${kit.plan.name}$`, "m"));
-      expect(kit.read("scripts/backup-db.sh")).toMatch(/^COMPOSE=\(docker compose --env-file "\$ENV_FILE" /m);
+      for (const script of ["backup-db.sh", "restore-db.sh"])
+        expect(kit.read(`scripts/${script}`)).toMatch(new RegExp(`^COMPOSE=\\(docker compose -p ${kit.plan.name} --env-file "\\$ENV_FILE" `, "m"));
       expect(kit.read("scripts/backup-db.sh")).toMatch(/ENV_FILE=.*\.env\.production/);
     });
 

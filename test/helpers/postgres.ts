@@ -1,8 +1,9 @@
 // A throwaway PostgreSQL cluster for one test file: initdb into a temp dir, pg_ctl start on
-// 127.0.0.1 with a free port (and its unix socket in the temp dir), password (scram) auth over TCP.
+// 127.0.0.1 with a free port (and its unix socket in the temp dir), password (scram) auth over TCP,
+// with or without TLS (a throwaway self-signed certificate), as managed databases accept it.
 // PostgreSQL refuses to run as root, so as root the server tools run as the `postgres` OS user.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -87,12 +88,23 @@ export async function startPostgres(): Promise<PgCluster> {
   const data = join(dir, "data");
   const sockets = join(dir, "sockets");
   const pwfile = join(dir, "pwfile");
+  const cert = join(dir, "server.crt");
+  const key = join(dir, "server.key");
   const user = "tester";
   const password = `pw-${Math.random().toString(36).slice(2)}`;
   mkdirSync(sockets, { mode: 0o700 });
   writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  // Clients then connect with sslmode=require as they do to Render or Railway (libpq refuses that
+  // mode without TLS, so a test passing with it used TLS).
+  const openssl = spawnSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+    "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert], { encoding: "utf8" });
+  if (openssl.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    check("openssl req (a throwaway server certificate)", openssl);
+  }
+  chmodSync(key, 0o600);
   if (owner) {
-    for (const path of [dir, sockets, pwfile]) chownSync(path, owner.uid, owner.gid);
+    for (const path of [dir, sockets, pwfile, cert, key]) chownSync(path, owner.uid, owner.gid);
     if (spawnSync("runuser", ["-u", "postgres", "--", "test", "-w", dir]).status !== 0) {
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`the postgres OS user cannot reach ${dir}: set TMPDIR to a directory it can traverse, such as /tmp`);
@@ -124,6 +136,7 @@ export async function startPostgres(): Promise<PgCluster> {
       port = await freePort();
       const options = [
         "-c listen_addresses=127.0.0.1", `-c port=${port}`, `-c unix_socket_directories=${sockets}`,
+        "-c ssl=on", `-c ssl_cert_file=${cert}`, `-c ssl_key_file=${key}`,
         // A throwaway cluster: durability off for speed.
         "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
       ].join(" ");

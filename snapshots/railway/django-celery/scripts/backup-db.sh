@@ -25,51 +25,12 @@ SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$SELF")/.."
 
 # --- How PostgreSQL is reached ---------------------------------------------------------------------
-# With DATABASE_URL set, the local PostgreSQL client tools talk to it directly (they must be at least
-# as new as the server: pg_restore cannot read dumps from a newer pg_dump).
+# With DATABASE_URL set, the local PostgreSQL client tools talk to it directly. pg_dump refuses a
+# server newer than itself and pg_restore cannot read a newer pg_dump's archive: `connect` checks
+# their versions against the server's before anything is done.
 DEFAULT_DB="acme_app"
-
-pg() {
-  # pg TOOL [ARGS...]: runs a PostgreSQL client tool against the app's database server.
-  local tool=$1
-  shift
-  if [[ -n ${DATABASE_URL:-} ]]; then
-    "$tool" "$@"
-  else
-    die "DATABASE_URL is not set: export the database's external connection URL first (see docs/RUNBOOK.md)."
-  fi
-}
-
-database_name() {
-  if [[ -n ${DATABASE_URL:-} ]]; then
-    # postgres://user:password@host:port/NAME?options: the query may itself contain slashes.
-    local path=${DATABASE_URL%%\?*}
-    printf '%s\n' "${path##*/}"
-  else
-    printf '%s\n' "${POSTGRES_DB:-$DEFAULT_DB}"
-  fi
-}
-
-database_arg() {
-  # The --dbname argument for the app's database (a URL, or a bare name inside the container).
-  if [[ -n ${DATABASE_URL:-} ]]; then
-    printf '%s\n' "$DATABASE_URL"
-  else
-    database_name
-  fi
-}
-
-other_database_arg() {
-  # The --dbname argument for another database on the same server (e.g. a scratch copy).
-  local name=$1
-  if [[ -n ${DATABASE_URL:-} ]]; then
-    local base=${DATABASE_URL%%\?*} query=""
-    [[ $DATABASE_URL == *\?* ]] && query="?${DATABASE_URL#*\?}"
-    printf '%s/%s%s\n' "${base%/*}" "$name" "$query"
-  else
-    printf '%s\n' "$name"
-  fi
-}
+DB_NAME=""
+SERVER_MAJOR=""
 
 usage() {
   # Prints the comment block at the top of this script.
@@ -83,6 +44,72 @@ die() {
 
 log() {
   printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2
+}
+
+pg() {
+  # pg TOOL [ARGS...]: runs a PostgreSQL client tool against the app's database server.
+  local tool=$1
+  shift
+  if [[ -n ${DATABASE_URL:-} ]]; then
+    "$tool" "$@"
+  else
+    die "DATABASE_URL is not set: export the database's external connection URL first (see docs/RUNBOOK.md)."
+  fi
+}
+
+database_arg() {
+  # The --dbname argument for the app's database (a URL, or a bare name inside the container).
+  if [[ -n ${DATABASE_URL:-} ]]; then
+    printf '%s\n' "$DATABASE_URL"
+  else
+    printf '%s\n' "${POSTGRES_DB:-$DEFAULT_DB}"
+  fi
+}
+
+other_database_arg() {
+  # The --dbname argument for another database on the same server (e.g. a scratch copy). A dbname
+  # URL parameter overrides the URL's path and keeps every other option (sslmode, ...).
+  local name=$1
+  if [[ -n ${DATABASE_URL:-} ]]; then
+    if [[ $DATABASE_URL == *\?* ]]; then
+      printf '%s&dbname=%s\n' "$DATABASE_URL" "$name"
+    else
+      printf '%s?dbname=%s\n' "$DATABASE_URL" "$name"
+    fi
+  else
+    printf '%s\n' "$name"
+  fi
+}
+
+connect() {
+  # connect TOOL...: checks the URL and that the server answers, sets DB_NAME and SERVER_MAJOR, and
+  # (with DATABASE_URL) refuses client TOOLs older than the server.
+  if [[ -n ${DATABASE_URL:-} ]]; then
+    # libpq reads postgres:// and postgresql:// only; an app's URL may also name a driver
+    # (SQLAlchemy's postgresql+psycopg://) or use dj-database-url's aliases.
+    case $DATABASE_URL in
+      postgres://* | postgresql://*) ;;
+      postgresql+*://* | postgis://* | pgsql://*) DATABASE_URL="postgresql://${DATABASE_URL#*://}" ;;
+      *) die "DATABASE_URL must be a postgres:// or postgresql:// URL" ;;
+    esac
+  fi
+  local facts
+  # The name as the server knows it: the URL's may be percent-encoded, or missing.
+  facts=$(pg psql --no-psqlrc --tuples-only --no-align --field-separator=' ' --dbname="$(database_arg)" \
+    --command="SELECT current_setting('server_version_num')::int / 10000, current_database()") ||
+    die "cannot connect to the database (see the message above)"
+  SERVER_MAJOR=${facts%% *}
+  DB_NAME=${facts#* }
+  [[ -n ${DATABASE_URL:-} ]] || return 0
+  local tool version
+  for tool in "$@"; do
+    version=$("$tool" --version 2>/dev/null) ||
+      die "$tool not found: install the PostgreSQL $SERVER_MAJOR client tools (or newer)"
+    [[ $version =~ \(PostgreSQL\)\ ([0-9]+) ]] || die "cannot tell the version of $tool from: $version"
+    if ((BASH_REMATCH[1] < SERVER_MAJOR)); then
+      die "$tool is version ${BASH_REMATCH[1]} but the server runs PostgreSQL $SERVER_MAJOR, and $tool must be at least as new as the server: install the PostgreSQL $SERVER_MAJOR client tools (or newer) and put them first in PATH ($(command -v "$tool"))"
+    fi
+  done
 }
 
 NAME="acme-app"
@@ -110,6 +137,7 @@ done
 RETENTION_DAYS=$((10#$RETENTION_DAYS))
 KEEP=$((10#$KEEP))
 
+connect pg_dump pg_restore
 mkdir -p "$BACKUP_DIR"
 # A name not taken yet: a second backup within the same second (a restore's safety backup right
 # after a backup, say) waits for the next second instead of replacing the first.
@@ -120,25 +148,48 @@ while :; do
   sleep 1
 done
 partial="$target.partial"
-trap 'rm -f "$partial" "$target.age.partial" "$target.gpg.partial"' EXIT
+scratch=""
 
-log "dumping $(database_name) to $target"
+drop_scratch() {
+  # WITH (FORCE): a restore still connected to it (we were interrupted) must not keep it alive.
+  pg psql --no-psqlrc --quiet --dbname="$(database_arg)" --command="DROP DATABASE IF EXISTS \"$scratch\" WITH (FORCE)" >/dev/null
+}
+
+cleanup() {
+  rm -f "$partial" "$target.age.partial" "$target.gpg.partial"
+  if [[ -n $scratch ]]; then
+    drop_scratch || log "could not drop the scratch database $scratch: drop it by hand"
+  fi
+}
+trap cleanup EXIT
+# Ctrl-C or a kill ends the script through cleanup too, with the usual exit status: an interrupted
+# --verify must not leave its scratch database behind.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+log "dumping $DB_NAME to $target"
 pg pg_dump --format=custom --no-owner --no-acl --dbname="$(database_arg)" >"$partial"
 # Read the whole archive back, every table's data and not only its table of contents: a dump that
 # pg_restore cannot read is corrupt or truncated. Fail now, not on the day of a restore.
 pg pg_restore --file=/dev/null <"$partial" || die "the new dump does not read back; nothing was kept"
 
 if ((VERIFY)); then
-  scratch="${NAME//-/_}_verify_${stamp,,}"
+  # Set before it exists, so an interruption right after CREATE DATABASE still drops it. The name
+  # (this app, "verify", this second, this process) is not one anything else uses; 30 + 32
+  # characters stay within PostgreSQL's 63-byte names, which it would otherwise cut.
+  scratch="${NAME//-/_}"
+  scratch="${scratch:0:30}_verify_${stamp,,}_$$"
   log "verifying: restoring into scratch database $scratch"
-  pg psql --no-psqlrc --quiet --dbname="$(database_arg)" --command="CREATE DATABASE \"$scratch\"" >/dev/null
+  pg psql --no-psqlrc --quiet --dbname="$(database_arg)" --command="CREATE DATABASE \"$scratch\"" >/dev/null ||
+    die "cannot create the scratch database $scratch for --verify (the database user needs CREATEDB); nothing was kept"
   status=0
   pg pg_restore --no-owner --no-acl --exit-on-error --dbname="$(other_database_arg "$scratch")" <"$partial" || status=$?
   tables=$(pg psql --no-psqlrc --tuples-only --no-align --dbname="$(other_database_arg "$scratch")" \
     --command="SELECT count(*) FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')" || true)
-  pg psql --no-psqlrc --quiet --dbname="$(database_arg)" --command="DROP DATABASE IF EXISTS \"$scratch\"" >/dev/null
   ((status == 0)) || die "verification failed: the backup did not restore cleanly (pg_restore exit $status); nothing was kept"
-  log "verified: restored ${tables:-0} tables into a scratch database (dropped again)"
+  log "verified: restored ${tables:-0} tables into a scratch database"
+  # If this fails, cleanup tries again and says so; the backup itself is good.
+  drop_scratch && scratch=""
 fi
 
 # Encrypt if asked (the plain dump never gets a backup's name then), write the checksum, and only
