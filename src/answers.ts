@@ -75,6 +75,31 @@ export const answersSchema = z.object({
 export type Answers = z.infer<typeof answersSchema>;
 export type AnswersInput = z.input<typeof answersSchema>;
 
+/** What each answer means, for prod-kit.yaml's comments (every key has one: the type says so). */
+export const ANSWER_HELP: Record<keyof Answers, string> = {
+  platform: `Where it runs: ${PLATFORMS.join(" | ")}.`,
+  stack: `What the app is: ${STACKS.join(" | ")}.`,
+  name: "Service name: 2-40 lowercase letters, digits, dashes; names services, the database, containers.",
+  domain: "Public host name, without scheme or path.",
+  email: "Let's Encrypt account (vps).",
+  python: "Python version of the image: 3.10 to 3.14, optionally with the patch.",
+  port: "Port the web process listens on inside the container ($PORT).",
+  healthPath: "Path the platform's health probe requests.",
+  packageManager: `How the image installs dependencies: ${PACKAGE_MANAGERS.join(" | ")}.`,
+  settingsModule: "Django: your settings module (the production settings import it).",
+  wsgiApp: "Django + Celery: the WSGI application, module:attribute.",
+  asgiApp: "Django Channels: the ASGI application, module:attribute.",
+  celeryApp: "Django + Celery: the module holding the Celery app (celery --app ...).",
+  fastapiApp: "FastAPI: the app object, module:attribute.",
+  channelsWorkers: "Django Channels: channel names a `runworker` process serves (empty: no such process).",
+  maxBodySize: "Largest request body nginx accepts (vps), e.g. 10m.",
+  backupRetentionDays: "Backups older than this many days are deleted...",
+  backupKeep: "...but the newest this many are always kept.",
+  gitRepo: "Repository Easypanel builds from (https:// or git@).",
+  gitBranch: "Branch Easypanel builds from.",
+  postgresVersion: "PostgreSQL major version: 14 | 15 | 16 | 17.",
+};
+
 /** Options the user can pass on the command line, with their prompt text. */
 export const COMMON_QUESTIONS = {
   platform: { flag: "--platform", message: "Where will it run?", choices: PLATFORMS },

@@ -1,21 +1,29 @@
 // What the user reads at the end: the file list with statuses, then the next steps.
 import { PLACEHOLDER_GIT_REPO } from "./answers.js";
 import type { Plan } from "./plan.js";
-import type { WriteAction, WriteStatus } from "./writer.js";
+import { createTwoFilesPatch } from "diff";
+import { STATE_DIR } from "./state.js";
+import { CHANGES, WRITES, type WriteAction, type WriteStatus } from "./writer.js";
 
 const LABEL: Record<WriteStatus, { done: string; dry: string }> = {
   create: { done: "created", dry: "create" },
   identical: { done: "identical", dry: "identical" },
   update: { done: "updated", dry: "update" },
+  merged: { done: "merged (your edits kept)", dry: "merge (your edits kept)" },
+  conflict: { done: "CONFLICT: resolve the marked lines", dry: "conflict (your edits and the kit's overlap)" },
   kept: { done: "kept (yours)", dry: "keep (yours)" },
-  conflict: { done: "differs, left alone", dry: "would overwrite (differs; needs --force)" },
+  differs: { done: "differs, left alone", dry: "would overwrite (differs; needs --force)" },
   overwrite: { done: "overwritten", dry: "overwrite (--force)" },
+  remove: { done: "removed (no longer needed)", dry: "remove (no longer needed)" },
+  orphan: { done: "no longer needed, kept (you edited it)", dry: "no longer needed, keep (you edited it)" },
+  deleted: { done: "deleted by you, not recreated (--recreate)", dry: "deleted by you, not recreated (--recreate)" },
   refused: { done: "refused", dry: "refused" },
 };
 
 function label(a: WriteAction, dry: boolean): string {
   const text = dry ? LABEL[a.status].dry : LABEL[a.status].done;
-  return a.reason ? `${text}: ${a.reason}` : text;
+  const why = a.reason ? `: ${a.reason}` : "";
+  return `${text}${why}${a.discarded ? (dry ? " (would discard your edits)" : " (your edits discarded)") : ""}`;
 }
 
 function table(actions: WriteAction[], dry: boolean): string {
@@ -23,10 +31,13 @@ function table(actions: WriteAction[], dry: boolean): string {
   return actions.map((a) => `  ${a.path.padEnd(width)}  ${label(a, dry)}`).join("\n");
 }
 
-/** The file list: what would happen (dry run), or what happened (after writing). */
+/** The file list: what would happen (dry run), or what happened (after writing). The kit's own bookkeeping is one line. */
 export function summary(actions: WriteAction[], opts: { dryRun: boolean; root: string }): string {
   const head = opts.dryRun ? `Dry run in ${opts.root}: nothing is written.` : `Kit for ${opts.root}:`;
-  return `${head}\n${table(actions, opts.dryRun)}\n`;
+  const shown = actions.filter((a) => !a.path.startsWith(`${STATE_DIR}/`));
+  const state = actions.filter((a) => a.path.startsWith(`${STATE_DIR}/`) && a.status !== "identical");
+  const stateLine = state.length ? [`  ${STATE_DIR}/ (what the kit wrote, for the next update: commit it)`] : [];
+  return [head, table(shown, opts.dryRun), ...stateLine, ""].join("\n");
 }
 
 /** Why nothing was written: only the files in the way. */
@@ -36,7 +47,7 @@ export function blockedReport(stuck: WriteAction[], root: string): string {
     `Nothing was written in ${root}; ${stuck.length} file(s) are in the way:`,
     table(stuck, false),
     "",
-    ...(stuck.some((a) => a.status === "conflict")
+    ...(stuck.some((a) => a.status === "differs")
       ? ["See the differences with --dry-run, move your copies aside, or replace them with --force."]
       : []),
     ...(refused ? ["Move the refused paths aside (the kit writes only regular files inside the repository); --force does not."] : []),
@@ -44,8 +55,21 @@ export function blockedReport(stuck: WriteAction[], root: string): string {
   ].join("\n");
 }
 
+/** Unified diffs of what a run would change, for --dry-run. */
+export function diffs(actions: WriteAction[]): string {
+  return actions
+    .filter((a) => CHANGES.includes(a.status) && !a.path.startsWith(`${STATE_DIR}/`))
+    .map((a) =>
+      createTwoFilesPatch(a.current === undefined ? "/dev/null" : `a/${a.path}`, a.status === "remove" ? "/dev/null" : `b/${a.path}`, a.current ?? "", a.status === "remove" ? "" : a.content, undefined, undefined, { context: 3 })
+        .split("\n")
+        .slice(1)
+        .join("\n"),
+    )
+    .join("");
+}
+
 export function nextSteps(plan: Plan, actions: WriteAction[], command: string, opts: { healthFound: boolean; notes?: string[] }): string {
-  const written = actions.filter((a) => ["create", "update", "overwrite"].includes(a.status)).length;
+  const written = actions.filter((a) => WRITES.includes(a.status) && !a.path.startsWith(`${STATE_DIR}/`)).length;
   const steps: string[] = [...(opts.notes ?? [])];
   if (plan.dependencies.extra.length) {
     const names = plan.dependencies.extra.join(" ");

@@ -9,6 +9,7 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   renameSync,
@@ -17,7 +18,9 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
-import type { GeneratedFile } from "./files/generated-file.js";
+import type { GeneratedFile, Ownership } from "./files/generated-file.js";
+import { mergeThreeWay } from "./merge.js";
+import { BASE_DIR, baseName, MANIFEST, manifestText, readBase, readManifest, sha256, unusedBases, type FileRecord, type Manifest } from "./state.js";
 
 export const BLOCK_START = "# >>> create-prod-kit >>>";
 export const BLOCK_END = "# <<< create-prod-kit <<<";
@@ -27,16 +30,35 @@ export type WriteStatus =
   | "create"
   /** same bytes and mode already on disk */
   | "identical"
-  /** only the managed block or the file mode changes */
+  /** the kit's new version replaces a copy you never edited (or only the block or mode changes) */
   | "update"
-  /** a `once` file the user now owns */
-  | "kept"
-  /** differs from what the kit would write; left alone without --force */
+  /** you edited it and the kit changed other lines: both kept (3-way merge) */
+  | "merged"
+  /** you and the kit changed the same lines: both written, between conflict markers */
   | "conflict"
-  /** differs, and --force replaces it */
+  /** yours: a `once` file, or your edits where the kit has nothing new */
+  | "kept"
+  /** exists, differs, and the kit has no record of writing it: left alone without --force */
+  | "differs"
+  /** --force replaces it (your edits are discarded) */
   | "overwrite"
+  /** no longer part of the kit and never edited: deleted */
+  | "remove"
+  /** no longer part of the kit, but you edited it: kept */
+  | "orphan"
+  /** you deleted it: not written again unless --recreate */
+  | "deleted"
   /** cannot be written safely (outside the repo through a link, or in the way); not even --force */
   | "refused";
+
+/** What .prod-kit/ records for a file after this run. */
+export interface Track {
+  base: string;
+  owner: Ownership;
+  mode: number;
+  deleted?: true;
+  orphan?: true;
+}
 
 export interface WriteAction {
   path: string;
@@ -44,8 +66,14 @@ export interface WriteAction {
   /** The bytes the file will hold after writing (for managed blocks: the whole merged file). */
   content: string;
   mode: number;
-  /** Why a file is a conflict or refused, when it is not simply "differs". */
+  /** What is on disk now (for diffs), when it is a regular file. */
+  current?: string;
+  /** Why a file is in the way, when it is not simply "differs". */
   reason?: string;
+  /** --force threw away your edits to this file. */
+  discarded?: true;
+  /** The record .prod-kit/ keeps of it; none when the kit lets go of the file. */
+  track?: Track;
 }
 
 type Existing = { kind: "absent" } | { kind: "file"; content: string; mode: number } | { kind: "other"; reason: string };
@@ -110,55 +138,157 @@ export function mergeBlock(existing: string | undefined, block: string): string 
   return `${existing.trimEnd()}\n\n${wrapped}`;
 }
 
-export function planWrites(root: string, files: GeneratedFile[], opts: { force: boolean }): WriteAction[] {
-  return files.map((f): WriteAction => {
-    const existing = inspect(root, f.path);
-    if (existing.kind === "other") {
-      const link = existing.reason === "is a symbolic link";
-      if (link && f.owner === "once") return { path: f.path, status: "kept", content: "", mode: f.mode };
-      // --force may replace a link to a file by a regular file (the link's target is never written);
-      // a managed block is never written over a link (the user's lines are elsewhere), and a folder
-      // that leads out of the repo, or a file in the way of a folder, is never written through.
-      const status = link && f.owner === "generated" ? (opts.force ? "overwrite" : "conflict") : "refused";
-      return { path: f.path, status, content: f.content, mode: f.mode, reason: existing.reason };
-    }
-    const current = existing.kind === "file" ? existing : undefined;
-    if (f.owner === "managed-block") {
-      const content = mergeBlock(current?.content, f.content);
-      const status = !current ? "create" : current.content === content ? "identical" : "update";
-      return { path: f.path, status, content, mode: current?.mode ?? f.mode };
-    }
-    if (!current) return { path: f.path, status: "create", content: f.content, mode: f.mode };
-    if (f.owner === "once") return { path: f.path, status: "kept", content: current.content, mode: current.mode };
-    if (current.content === f.content)
-      return { path: f.path, status: current.mode === f.mode ? "identical" : "update", content: f.content, mode: f.mode };
-    return { path: f.path, status: opts.force ? "overwrite" : "conflict", content: f.content, mode: f.mode };
+export interface PlanOptions {
+  force: boolean;
+  /** What the kit last wrote (.prod-kit/manifest.json), when it ever ran here. */
+  manifest?: Manifest;
+  /** Write again the files you deleted. */
+  recreate?: boolean;
+}
+
+function planOne(root: string, f: GeneratedFile, opts: PlanOptions): WriteAction {
+  const existing = inspect(root, f.path);
+  const rec = opts.manifest?.files[f.path];
+  const track: Track = { base: f.content, owner: f.owner, mode: f.mode };
+  const action = (status: WriteStatus, content: string, extra: Partial<WriteAction> = {}): WriteAction => ({
+    path: f.path,
+    status,
+    content,
+    mode: f.mode,
+    track,
+    ...extra,
   });
+  if (existing.kind === "other") {
+    const link = existing.reason === "is a symbolic link";
+    if (link && f.owner === "once") return action("kept", "", { track: undefined });
+    // --force may replace a link to a file by a regular file (the link's target is never written);
+    // a managed block is never written over a link (the user's lines are elsewhere), and a folder
+    // that leads out of the repo, or a file in the way of a folder, is never written through.
+    const status = link && f.owner === "generated" ? (opts.force ? "overwrite" : "differs") : "refused";
+    return action(status, f.content, { reason: existing.reason, track: status === "overwrite" ? track : undefined });
+  }
+  const current = existing.kind === "file" ? existing : undefined;
+  if (f.owner === "managed-block") {
+    const content = mergeBlock(current?.content, f.content);
+    const status = !current ? "create" : current.content === content ? "identical" : "update";
+    return action(status, content, { mode: current?.mode ?? f.mode, current: current?.content });
+  }
+  if (!current) {
+    // A file the kit wrote before and is gone now was deleted by you: it stays deleted.
+    if (rec && !opts.recreate) return action("deleted", "", { track: { ...track, deleted: true } });
+    return action("create", f.content);
+  }
+  const here = { current: current.content };
+  if (f.owner === "once") return action("kept", current.content, { ...here, mode: current.mode });
+  if (current.content === f.content) return action(current.mode === f.mode ? "identical" : "update", f.content, here);
+  const base = rec && !rec.deleted ? readBase(root, rec) : undefined;
+  if (base === undefined) {
+    // Not written by the kit (or its record is lost): without a merge base, only --force replaces it.
+    const reason = rec && !rec.deleted ? `its merge base is missing from ${BASE_DIR}` : undefined;
+    return opts.force ? action("overwrite", f.content, { ...here, discarded: true }) : action("differs", f.content, { ...here, reason, track: undefined });
+  }
+  if (current.content === base) return action("update", f.content, here);
+  // You edited it.
+  if (f.content === base) return action("kept", current.content, { ...here, mode: current.mode });
+  if (opts.force) return action("overwrite", f.content, { ...here, discarded: true });
+  const merged = mergeThreeWay(current.content, base, f.content);
+  if (merged.content === current.content) return action("kept", current.content, { ...here, mode: current.mode });
+  return action(merged.conflict ? "conflict" : "merged", merged.content, here);
+}
+
+/** Files the kit wrote before that the answers no longer need. */
+function planGone(root: string, path: string, rec: FileRecord, opts: PlanOptions): WriteAction | undefined {
+  const existing = inspect(root, path);
+  if (existing.kind !== "file") return undefined;
+  const base = readBase(root, rec);
+  const track: Track = { base: base ?? "", owner: rec.owner, mode: rec.mode, orphan: true };
+  const gone = { path, content: "", mode: rec.mode, current: existing.content };
+  if (existing.content === base) return { ...gone, status: "remove" };
+  if (opts.force) return { ...gone, status: "remove", discarded: true };
+  return base === undefined ? { ...gone, status: "orphan" } : { ...gone, status: "orphan", track };
+}
+
+/** Decides, for every file, what this run does; nothing is written yet. */
+export function planWrites(root: string, files: GeneratedFile[], opts: PlanOptions): WriteAction[] {
+  const actions = files.map((f) => planOne(root, f, opts));
+  const rendered = new Set(files.map((f) => f.path));
+  for (const [path, rec] of Object.entries(opts.manifest?.files ?? {})) {
+    if (rendered.has(path)) continue;
+    const gone = planGone(root, path, rec, opts);
+    if (gone) actions.push(gone);
+  }
+  return actions;
 }
 
 export class WriterError extends Error {}
 
-const WRITES: WriteStatus[] = ["create", "update", "overwrite"];
-const BLOCKING: WriteStatus[] = ["conflict", "refused"];
+/** Statuses whose content is written to disk. */
+export const WRITES: WriteStatus[] = ["create", "update", "merged", "conflict", "overwrite"];
+/** Statuses that change the disk (written or deleted). */
+export const CHANGES: WriteStatus[] = [...WRITES, "remove"];
+const BLOCKING: WriteStatus[] = ["differs", "refused"];
 
 export const blocking = (actions: WriteAction[]): WriteAction[] => actions.filter((a) => BLOCKING.includes(a.status));
 
+/**
+ * The .prod-kit/ files for the outcome of `actions`: a base copy for each new base content and the
+ * manifest. They go last, so the record changes only once every file it describes is in place.
+ */
+export function stateActions(root: string, actions: WriteAction[], kitVersion: string): WriteAction[] {
+  const files: Manifest["files"] = {};
+  const out: WriteAction[] = [];
+  for (const a of actions) {
+    if (!a.track) continue;
+    const { base, owner, mode, deleted, orphan } = a.track;
+    const name = baseName(a.path, base);
+    files[a.path] = { base: name, sha256: sha256(base), mode, owner, ...(deleted ? { deleted } : {}), ...(orphan ? { orphan } : {}) };
+    const path = `${BASE_DIR}/${name}`;
+    if (out.some((o) => o.path === path)) continue;
+    const existing = inspect(root, path);
+    if (existing.kind !== "file" || existing.content !== base) out.push({ path, status: "create", content: base, mode: 0o644 });
+  }
+  const content = manifestText({ tool: "create-prod-kit", kitVersion, files });
+  const existing = inspect(root, MANIFEST);
+  const current = existing.kind === "file" ? existing.content : undefined;
+  out.push({ path: MANIFEST, status: current === undefined ? "create" : current === content ? "identical" : "update", content, mode: 0o644, current });
+  return out;
+}
+
 interface Staged {
   root: string;
-  files: { tmp: string; target: string; path: string }[];
+  steps: ({ kind: "rename"; tmp: string; target: string; path: string } | { kind: "remove"; target: string; path: string })[];
   /** Folders this run created, deepest last, so a failed run can remove them again. */
   createdDirs: string[];
 }
 
+const TMP_SUFFIX = /\.prod-kit-[0-9a-f]{8}\.tmp$/;
+
+/** Staged copies a killed run left beside its targets (SIGKILL cannot be cleaned up after). */
+function removeLeftovers(root: string, actions: WriteAction[]): void {
+  for (const dir of new Set(actions.map((a) => dirname(join(root, a.path))))) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) if (TMP_SUFFIX.test(name)) rmSync(join(dir, name), { force: true });
+  }
+}
+
 function stageOne(staged: Staged, a: WriteAction): void {
   const target = join(staged.root, a.path);
+  if (a.status === "remove") {
+    staged.steps.push({ kind: "remove", target, path: a.path });
+    return;
+  }
   const first = mkdirSync(dirname(target), { recursive: true });
   if (first) {
     // Every folder from `first` down to the target's folder is new.
     for (let d = dirname(target); isInside(first, d); d = dirname(d)) staged.createdDirs.unshift(d);
   }
   const tmp = `${target}.prod-kit-${randomBytes(4).toString("hex")}.tmp`;
-  staged.files.push({ tmp, target, path: a.path });
+  staged.steps.push({ kind: "rename", tmp, target, path: a.path });
   const fd = openSync(tmp, "wx", a.mode);
   try {
     writeSync(fd, a.content);
@@ -170,24 +300,36 @@ function stageOne(staged: Staged, a: WriteAction): void {
 }
 
 function discard(staged: Staged): void {
-  for (const s of staged.files) rmSync(s.tmp, { force: true });
-  for (const d of [...staged.createdDirs].reverse()) {
-    try {
-      rmdirSync(d);
-    } catch {
-      // not empty (something else was put there meanwhile): leave it
-    }
+  for (const s of staged.steps) if (s.kind === "rename") rmSync(s.tmp, { force: true });
+  for (const d of [...staged.createdDirs].reverse()) removeIfEmpty(d);
+}
+
+function removeIfEmpty(dir: string): boolean {
+  try {
+    rmdirSync(dir);
+    return true;
+  } catch {
+    // not empty (or already gone): leave it
+    return false;
   }
 }
 
-/** Renames every staged file into place. Renames within one folder do not fail in practice; if one does, say exactly what was replaced. */
+/**
+ * Puts every staged file in place, in order, then deletes the files no longer needed. A rename
+ * within one folder does not fail in practice; if one does, the message says what was replaced
+ * (.prod-kit/ is replaced last, so the next run sees the files as they are and converges).
+ */
 function commit(staged: Staged): void {
   const done: string[] = [];
-  for (const s of staged.files) {
+  for (const [i, s] of staged.steps.entries()) {
     try {
-      renameSync(s.tmp, s.target);
+      if (s.kind === "rename") renameSync(s.tmp, s.target);
+      else {
+        rmSync(s.target, { force: true });
+        for (let d = dirname(s.target); d !== staged.root && isInside(staged.root, d) && removeIfEmpty(d); d = dirname(d));
+      }
     } catch (e) {
-      for (const rest of staged.files.slice(done.length)) rmSync(rest.tmp, { force: true });
+      for (const rest of staged.steps.slice(i)) if (rest.kind === "rename") rmSync(rest.tmp, { force: true });
       const err = e as NodeJS.ErrnoException;
       throw new WriterError(
         `could not put ${s.path} in place (${err.code ?? err.message}); ${done.length ? `already replaced: ${done.join(", ")}` : "nothing was written"}`,
@@ -201,20 +343,22 @@ function failStaging(staged: Staged, e: unknown): never {
   discard(staged);
   if (e instanceof WriterError) throw e;
   const err = e as NodeJS.ErrnoException;
-  const path = err.path ? relative(staged.root, err.path).replace(/\.prod-kit-[0-9a-f]+\.tmp$/, "") : "a file";
+  const path = err.path ? relative(staged.root, err.path).replace(TMP_SUFFIX, "") : "a file";
   throw new WriterError(`could not write ${path}: ${err.code ?? err.message}; nothing was written`);
 }
 
-function checkWritable(actions: WriteAction[]): WriteAction[] {
+function checkWritable(root: string, actions: WriteAction[]): WriteAction[] {
   const stuck = blocking(actions);
   if (stuck.length) throw new WriterError(`refusing to write: ${stuck.map((a) => a.path).join(", ")} cannot be written as planned`);
-  return actions.filter((a) => WRITES.includes(a.status));
+  const todo = actions.filter((a) => CHANGES.includes(a.status));
+  if (todo.length) removeLeftovers(root, actions);
+  return todo;
 }
 
-/** Writes every action that changes something, all or nothing. Refuses when any conflict is left. */
+/** Writes (and deletes) every action that changes something, in order, all or nothing. */
 export function applyWrites(root: string, actions: WriteAction[]): void {
-  const todo = checkWritable(actions);
-  const staged: Staged = { root, files: [], createdDirs: [] };
+  const todo = checkWritable(root, actions);
+  const staged: Staged = { root, steps: [], createdDirs: [] };
   try {
     for (const a of todo) stageOne(staged, a);
   } catch (e) {
@@ -230,8 +374,8 @@ export function applyWrites(root: string, actions: WriteAction[]): void {
  * takes effect after them: the files are either all old or all new.
  */
 export async function applyWritesInterruptibly(root: string, actions: WriteAction[]): Promise<{ interrupted?: NodeJS.Signals; written: boolean }> {
-  const todo = checkWritable(actions);
-  const staged: Staged = { root, files: [], createdDirs: [] };
+  const todo = checkWritable(root, actions);
+  const staged: Staged = { root, steps: [], createdDirs: [] };
   let interrupted: NodeJS.Signals | undefined;
   const hold = (signal: NodeJS.Signals) => {
     interrupted ??= signal;
@@ -261,4 +405,11 @@ export async function applyWritesInterruptibly(root: string, actions: WriteActio
     process.off("SIGINT", hold);
     process.off("SIGTERM", hold);
   }
+}
+
+/** Base copies the manifest on disk no longer names (after a successful run). */
+export function removeUnusedBases(root: string): void {
+  const manifest = readManifest(root);
+  if (!manifest) return;
+  for (const name of unusedBases(root, manifest)) rmSync(join(root, BASE_DIR, name), { force: true });
 }

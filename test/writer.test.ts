@@ -53,7 +53,7 @@ describe("links and things in the way", () => {
     expect(readFileSync(join(root, "documentation", "RUNBOOK.md"), "utf8")).toBe("# Runbook\n");
   });
 
-  it("treats a file that is a link (even a dangling one) as the user's: a conflict, replaced only by --force, its target untouched", () => {
+  it("treats a file that is a link (even a dangling one) as the user's: it differs, replaced only by --force, its target untouched", () => {
     const root = temp();
     const outside = temp();
     const target = join(outside, "passwd");
@@ -62,8 +62,8 @@ describe("links and things in the way", () => {
     mkdirSync(join(root, "scripts"));
     symlinkSync(join(outside, "missing"), join(root, "scripts", "backup-db.sh"));
     const plain = planWrites(root, kit, { force: false });
-    expect(plain.find((a) => a.path === "Dockerfile")).toMatchObject({ status: "conflict", reason: "is a symbolic link" });
-    expect(plain.find((a) => a.path === "scripts/backup-db.sh")).toMatchObject({ status: "conflict", reason: "is a symbolic link" });
+    expect(plain.find((a) => a.path === "Dockerfile")).toMatchObject({ status: "differs", reason: "is a symbolic link" });
+    expect(plain.find((a) => a.path === "scripts/backup-db.sh")).toMatchObject({ status: "differs", reason: "is a symbolic link" });
     const forced = planWrites(root, kit, { force: true });
     applyWrites(root, forced);
     expect(readFileSync(target, "utf8")).toBe("root:x:0:0\n");

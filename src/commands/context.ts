@@ -1,0 +1,99 @@
+// What every command needs before it renders anything: the repository (or the built-in example),
+// what it shows, and the validated answers (prod-kit.yaml, then detection, then flags and prompts).
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Answers } from "../answers.js";
+import { ANSWERS_FILE, parseAnswersFile } from "../answers-file.js";
+import { UsageError, type CliArgs } from "../cli-args.js";
+import { detectRepo, moduleFile, type RepoFacts } from "../detect/repo.js";
+import { flagFor, resolveAnswers } from "../resolve-answers.js";
+import { stacks } from "../stacks/index.js";
+
+export const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const EXAMPLE_DIR = "prod-kit-example";
+
+export function toolVersion(): string {
+  return JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")).version;
+}
+
+export interface Context {
+  /** Where the kit is written: the repository, or the example app's folder. */
+  root: string;
+  /** The built-in example app to copy into `root` first, when it is not there yet. */
+  exampleSource?: string;
+  facts: RepoFacts;
+  answers: Answers;
+  /** prod-kit.yaml as it is on disk, when there is one. */
+  answersFile?: string;
+  /** Which flag (or prod-kit.yaml key) set each answer, for messages and the printed command. */
+  flagOf: Record<string, string>;
+}
+
+function readIf(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Outside a Python repo the kit targets a copy of a built-in example app, in its own folder. */
+function exampleSource(stack: unknown): string {
+  const id = typeof stack === "string" && stack in stacks ? stacks[stack as keyof typeof stacks].example : "django-celery";
+  return join(PACKAGE_ROOT, "examples", id);
+}
+
+/** Every module the commands will import must be in the app (a typo would only fail at deploy time). */
+function missingModules(answers: Answers, keys: (keyof Answers)[], facts: RepoFacts, flagOf: Record<string, string>): string[] {
+  // An app installed into the image (`-e .`) may import its modules from elsewhere (a src/ layout).
+  if (facts.installsProject) return [];
+  return keys.flatMap((key) => {
+    const value = answers[key];
+    if (typeof value !== "string") return [];
+    const module = value.split(":")[0]!;
+    if (moduleFile(facts.root, module)) return [];
+    const base = module.replace(/\./g, "/");
+    return [`${flagFor(key, flagOf)}: ${module} is not in the app (no ${base}.py or ${base}/__init__.py under ${facts.root})`];
+  });
+}
+
+export async function resolveContext(args: CliArgs, command: "init" | "update" | "docs"): Promise<Context> {
+  const dir = resolve(args.dir ?? process.cwd());
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError([`--dir: ${dir} is not a directory`]);
+  let root = dir;
+  let example: string | undefined;
+  if (!existsSync(join(dir, ANSWERS_FILE))) {
+    const exampleRoot = join(dir, EXAMPLE_DIR);
+    if (command === "update") {
+      // After `create-prod-kit` in an empty folder, the kit lives in the example's folder.
+      if (!existsSync(join(exampleRoot, ANSWERS_FILE))) {
+        throw new UsageError([`no ${ANSWERS_FILE} in ${dir}: run \`create-prod-kit\` there first (update regenerates what it recorded)`]);
+      }
+      root = exampleRoot;
+    } else if (args.example || !detectRepo(dir).isPythonRepo) {
+      root = exampleRoot;
+      if (!existsSync(join(root, ANSWERS_FILE))) example = exampleSource(args.answers.stack);
+      process.stdout.write(`No Python app in ${dir}: using the built-in example app in ${root}\n`);
+    }
+  }
+  const answersFile = readIf(join(root, ANSWERS_FILE));
+  const recorded = answersFile !== undefined ? parseAnswersFile(answersFile).raw : {};
+  const flagOf: Record<string, string> = {
+    ...Object.fromEntries(Object.keys(recorded).map((k) => [k, `${ANSWERS_FILE}: ${k}`])),
+    ...args.flagOf,
+  };
+  const facts = detectRepo(example && !existsSync(root) ? example : root);
+  const answers = await resolveAnswers(facts, {
+    flags: { ...recorded, ...args.answers },
+    flagOf,
+    interactive: command !== "update" && !args.yes && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY),
+    example: example !== undefined,
+  });
+  const stack = stacks[answers.stack];
+  const missing = stack.required(answers).map((m) => `${m.key} could not be detected: pass ${m.hint}`);
+  if (missing.length) throw new UsageError(missing);
+  const absent = missingModules(answers, stack.modules, facts, flagOf);
+  if (absent.length) throw new UsageError(absent);
+  return { root, exampleSource: example, facts, answers, answersFile, flagOf };
+}

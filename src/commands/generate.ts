@@ -1,0 +1,126 @@
+// init and update: render the kit for the answers, decide per file against the disk and what the
+// kit last wrote, then write it all or nothing with prod-kit.yaml and .prod-kit/.
+import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Answers } from "../answers.js";
+import { ANSWERS_FILE, answersFileText } from "../answers-file.js";
+import type { CliArgs } from "../cli-args.js";
+import { buildPlan, renderKit } from "../kit.js";
+import { hasConflictMarkers } from "../merge.js";
+import { blockedReport, diffs, nextSteps, summary } from "../report.js";
+import { readManifest } from "../state.js";
+import {
+  applyWritesInterruptibly,
+  blocking,
+  CHANGES,
+  planWrites,
+  removeUnusedBases,
+  stateActions,
+  type WriteAction,
+  type WriteStatus,
+} from "../writer.js";
+import { resolveContext, toolVersion, type Context } from "./context.js";
+
+function equivalentCommand(a: Answers, args: CliArgs): string {
+  const parts = ["npx create-prod-kit", `--platform ${a.platform}`, `--stack ${a.stack}`, `--name ${a.name}`, `--domain ${a.domain}`];
+  if (a.platform === "vps") parts.push(`--email ${a.email}`);
+  parts.push(`--python ${a.python}`);
+  for (const key of Object.keys(args.flagOf)) {
+    if (args.flagOf[key]?.startsWith("--set")) {
+      const v = (a as Record<string, unknown>)[key];
+      parts.push(`--set ${key}=${Array.isArray(v) ? v.join(",") : String(v)}`);
+    }
+  }
+  if (args.example) parts.push("--example");
+  parts.push("--yes");
+  return parts.join(" ");
+}
+
+/** prod-kit.yaml as this run leaves it: the answers, edited into the user's file when there is one. */
+function answersAction(ctx: Context): WriteAction {
+  const content = answersFileText(ctx.answers, toolVersion(), ctx.answersFile);
+  const status: WriteStatus = ctx.answersFile === undefined ? "create" : ctx.answersFile === content ? "identical" : "update";
+  return { path: ANSWERS_FILE, status, content, mode: 0o644, current: ctx.answersFile };
+}
+
+/** Files that still hold conflict markers from an earlier update (on disk now). */
+function unresolved(root: string, actions: WriteAction[]): string[] {
+  return actions
+    .filter((a) => a.status === "kept" || a.status === "identical")
+    .filter((a) => {
+      try {
+        return hasConflictMarkers(readFileSync(join(root, a.path), "utf8"));
+      } catch {
+        return false;
+      }
+    })
+    .map((a) => a.path);
+}
+
+export async function generate(args: CliArgs, command: "init" | "update"): Promise<number> {
+  const ctx = await resolveContext(args, command);
+  const { root, answers } = ctx;
+  const plan = buildPlan(answers, ctx.facts);
+  const manifest = readManifest(root);
+  const fileActions = planWrites(root, renderKit(plan), { force: args.force, manifest, recreate: args.recreate });
+  const actions = [answersAction(ctx), ...fileActions, ...stateActions(root, fileActions, toolVersion())];
+  const stuck = blocking(actions);
+  const leftOver = unresolved(root, fileActions);
+
+  if (args.check) {
+    const stale = actions.filter((a) => CHANGES.includes(a.status));
+    if (stale.length === 0 && stuck.length === 0 && leftOver.length === 0) {
+      process.stdout.write(`The kit in ${root} is up to date.\n`);
+      return 0;
+    }
+    if (stale.length || stuck.length) {
+      process.stdout.write(summary([...stale, ...stuck], { dryRun: true, root }));
+      process.stdout.write("The kit is out of date: run `create-prod-kit update` (see the changes with --dry-run).\n");
+    }
+    if (leftOver.length) process.stdout.write(`Unresolved conflict markers (<<<<<<< yours ... >>>>>>> create-prod-kit) in: ${leftOver.join(", ")}\n`);
+    return 1;
+  }
+  if (args.dryRun) {
+    process.stdout.write(summary(actions, { dryRun: true, root }));
+    const patch = diffs(actions);
+    if (patch) process.stdout.write(`\n${patch}`);
+    return stuck.length || actions.some((a) => a.status === "conflict") ? 1 : 0;
+  }
+  if (stuck.length) {
+    process.stdout.write(blockedReport(stuck, root));
+    return 1;
+  }
+  const copiedExample = ctx.exampleSource !== undefined && !existsSync(root);
+  if (copiedExample) cpSync(ctx.exampleSource!, root, { recursive: true });
+  let result;
+  try {
+    result = await applyWritesInterruptibly(root, actions);
+  } catch (e) {
+    if (copiedExample) rmSync(root, { recursive: true, force: true });
+    throw e;
+  }
+  if (result.interrupted && !result.written) {
+    if (copiedExample) rmSync(root, { recursive: true, force: true });
+    process.stderr.write(`Interrupted (${result.interrupted}): nothing was written.\n`);
+    return 130;
+  }
+  removeUnusedBases(root);
+  process.stdout.write(summary(actions, { dryRun: false, root }));
+  if (result.interrupted) {
+    process.stderr.write(`Interrupted (${result.interrupted}) after every file was in place.\n`);
+    return 130;
+  }
+  const conflicts = [...actions.filter((a) => a.status === "conflict").map((a) => a.path), ...leftOver];
+  const discarded = actions.filter((a) => a.discarded).map((a) => a.path);
+  if (discarded.length) process.stdout.write(`\n--force discarded your edits to: ${discarded.join(", ")}\n`);
+  const command_ = command === "update" ? "npx create-prod-kit update" : equivalentCommand(answers, args);
+  process.stdout.write(nextSteps(plan, actions, command_, { healthFound: ctx.facts.healthPath !== undefined, notes: ctx.facts.notes }));
+  if (conflicts.length) {
+    process.stdout.write(
+      `\nYour edits and the kit's overlap in ${conflicts.length} file(s): ${conflicts.join(", ")}.\n` +
+        "Each has both versions between `<<<<<<< yours` and `>>>>>>> create-prod-kit`: keep what you want, delete the markers.\n",
+    );
+    return 1;
+  }
+  return 0;
+}
