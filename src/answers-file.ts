@@ -26,16 +26,22 @@ export function answersFileText(answers: Answers, version: string, existing?: st
   if (doc && doc.errors.length === 0 && isMap(doc.contents)) {
     const map = doc.contents as YAMLMap;
     const wanted = new Map<string, unknown>([[VERSION_KEY, version], ...ordered(answers)]);
+    const before = JSON.stringify(doc.toJS());
     for (const item of [...map.items] as Pair[]) {
       const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
       if (!wanted.has(key)) map.delete(key);
     }
     for (const [key, value] of wanted) {
       const current = map.get(key, true);
-      const same = isScalar(current) ? current.value === value : JSON.stringify(doc.toJS()[key]) === JSON.stringify(value);
-      if (!same || !map.has(key)) map.set(key, doc.createNode(value));
+      // A scalar is changed in place, so a comment on its line stays with it.
+      if (isScalar(current) && (value === null || typeof value !== "object")) {
+        if (current.value !== value) current.value = value;
+      } else if (!map.has(key) || JSON.stringify(doc.toJS()[key]) !== JSON.stringify(value)) {
+        map.set(key, doc.createNode(value));
+      }
     }
-    return doc.toString({ lineWidth: 0 });
+    // Unchanged answers leave the user's file byte for byte as it was.
+    return JSON.stringify(doc.toJS()) === before ? existing! : doc.toString({ lineWidth: 0 });
   }
   const fresh = new Document({ [VERSION_KEY]: version, ...Object.fromEntries(ordered(answers)) });
   fresh.commentBefore = HEADER.join("\n");

@@ -189,8 +189,8 @@ function planOne(root: string, f: GeneratedFile, opts: PlanOptions): WriteAction
   }
   if (current.content === base) return action("update", f.content, here);
   // You edited it.
-  if (f.content === base) return action("kept", current.content, { ...here, mode: current.mode });
   if (opts.force) return action("overwrite", f.content, { ...here, discarded: true });
+  if (f.content === base) return action("kept", current.content, { ...here, mode: current.mode });
   const merged = mergeThreeWay(current.content, base, f.content);
   if (merged.content === current.content) return action("kept", current.content, { ...here, mode: current.mode });
   return action(merged.conflict ? "conflict" : "merged", merged.content, here);

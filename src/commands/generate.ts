@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Answers } from "../answers.js";
 import { ANSWERS_FILE, answersFileText } from "../answers-file.js";
 import type { CliArgs } from "../cli-args.js";
+import type { Plan } from "../plan.js";
 import { buildPlan, renderKit } from "../kit.js";
 import { hasConflictMarkers } from "../merge.js";
 import { blockedReport, diffs, nextSteps, summary } from "../report.js";
@@ -37,10 +38,25 @@ function equivalentCommand(a: Answers, args: CliArgs): string {
 }
 
 /** prod-kit.yaml as this run leaves it: the answers, edited into the user's file when there is one. */
-function answersAction(ctx: Context): WriteAction {
-  const content = answersFileText(ctx.answers, toolVersion(), ctx.answersFile);
-  const status: WriteStatus = ctx.answersFile === undefined ? "create" : ctx.answersFile === content ? "identical" : "update";
-  return { path: ANSWERS_FILE, status, content, mode: 0o644, current: ctx.answersFile };
+function answersAction(answers: Answers, answersFile: string | undefined): WriteAction {
+  const content = answersFileText(answers, toolVersion(), answersFile);
+  const status: WriteStatus = answersFile === undefined ? "create" : answersFile === content ? "identical" : "update";
+  return { path: ANSWERS_FILE, status, content, mode: 0o644, current: answersFile };
+}
+
+/**
+ * Everything one run does, in commit order: prod-kit.yaml first (so a crash leaves the new answers
+ * and the next update finishes the job), then the kit's files, then .prod-kit/ last.
+ */
+export function planKit(
+  root: string,
+  answers: Answers,
+  facts: Context["facts"],
+  opts: { force: boolean; recreate: boolean; answersFile?: string },
+): { plan: Plan; files: WriteAction[]; actions: WriteAction[] } {
+  const plan = buildPlan(answers, facts);
+  const files = planWrites(root, renderKit(plan), { force: opts.force, manifest: readManifest(root), recreate: opts.recreate });
+  return { plan, files, actions: [answersAction(answers, opts.answersFile), ...files, ...stateActions(root, files, toolVersion())] };
 }
 
 /** Files that still hold conflict markers from an earlier update (on disk now). */
@@ -60,10 +76,7 @@ function unresolved(root: string, actions: WriteAction[]): string[] {
 export async function generate(args: CliArgs, command: "init" | "update"): Promise<number> {
   const ctx = await resolveContext(args, command);
   const { root, answers } = ctx;
-  const plan = buildPlan(answers, ctx.facts);
-  const manifest = readManifest(root);
-  const fileActions = planWrites(root, renderKit(plan), { force: args.force, manifest, recreate: args.recreate });
-  const actions = [answersAction(ctx), ...fileActions, ...stateActions(root, fileActions, toolVersion())];
+  const { plan, files: fileActions, actions } = planKit(root, answers, ctx.facts, { force: args.force, recreate: args.recreate, answersFile: ctx.answersFile });
   const stuck = blocking(actions);
   const leftOver = unresolved(root, fileActions);
 
