@@ -9,9 +9,9 @@ import { parse } from "yaml";
 import { PLATFORMS } from "../src/answers.js";
 import { detectRepo } from "../src/detect/repo.js";
 import { hadolintFindings } from "./helpers/hadolint.js";
-import { EXAMPLES, FIXTURES, renderFiles, SHARED } from "./helpers/kit.js";
+import { EXAMPLES, FIXTURES, renderFiles, SCHEMAS } from "./helpers/kit.js";
 
-const schema = (name: string) => JSON.parse(readFileSync(join(SHARED, "schemas", name), "utf8"));
+const schema = (name: string) => JSON.parse(readFileSync(join(SCHEMAS, name), "utf8"));
 const render = new Ajv2020.default({ strict: false }).compile(schema("render.schema.json"));
 const railway = new Ajv.default({ allowUnionTypes: true }).compile(schema("railway.schema.derived.json"));
 const easypanel = new Ajv.default().compile(schema("easypanel-template.schema.json"));

@@ -1,6 +1,6 @@
 // render.yaml, railway*.json and easypanel/template.json: valid against the platforms' schemas
 // (../shared/schemas) for every stack, and right in what the schemas cannot say.
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv from "ajv";
 import Ajv2020 from "ajv/dist/2020.js";
@@ -8,9 +8,9 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { PLATFORMS, STACKS } from "../src/answers.js";
 import { platforms } from "../src/platforms/index.js";
-import { COMBOS, FIXTURES, renderFiles, SHARED } from "./helpers/kit.js";
+import { COMBOS, FIXTURES, renderFiles, SCHEMAS, SHARED } from "./helpers/kit.js";
 
-const schema = (name: string) => JSON.parse(readFileSync(join(SHARED, "schemas", name), "utf8"));
+const schema = (name: string) => JSON.parse(readFileSync(join(SCHEMAS, name), "utf8"));
 const validateRender = new Ajv2020.default({ strict: false, allErrors: true }).compile(schema("render.schema.json"));
 const validateRailway = new Ajv.default({ allErrors: true, allowUnionTypes: true }).compile(schema("railway.schema.derived.json"));
 const validateEasypanel = new Ajv.default({ allErrors: true, allowUnionTypes: true }).compile(schema("easypanel-template.schema.json"));
@@ -407,5 +407,15 @@ describe.each(PLATFORMS)("Chatwoot troubleshooting on %s", (platform) => {
     const start = runbook.indexOf("### Chatwoot webhook gets `401`");
     const troubleshooting = runbook.slice(start, runbook.indexOf("\n### ", start + 4));
     for (const d of details) expect(troubleshooting).toContain(`\`${d}\``);
+  });
+});
+
+describe("the vendored schemas", () => {
+  it("are the ones in ../shared/schemas, byte for byte, wherever that folder is beside the repo", () => {
+    const names = readdirSync(SCHEMAS).filter((n) => n.endsWith(".json"));
+    expect(names.sort()).toEqual(["compose-spec.schema.json", "easypanel-template.schema.json", "railway.schema.derived.json", "render.schema.json"]);
+    const shared = join(SHARED, "schemas");
+    if (!existsSync(shared)) return; // a plain clone: the copies are the reference
+    for (const name of names) expect(readFileSync(join(SCHEMAS, name), "utf8"), name).toBe(readFileSync(join(shared, name), "utf8"));
   });
 });

@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STACKS, type StackId } from "../src/answers.js";
-import { generateKit, renderFiles, REPO_ROOT, SHARED, type Kit } from "./helpers/kit.js";
+import { generateKit, renderFiles, REPO_ROOT, SCHEMAS, type Kit } from "./helpers/kit.js";
 import { ACME_CONTENT, MEDIA_CONTENT, headerValues, nginxConfigTest, nginxLive, type ProbeResult } from "./helpers/nginx.js";
 import { healthcheckShell, pgHealthcheckExits, redisHealthcheck } from "./helpers/healthchecks.js";
 import { requireRoot, requireTools } from "./helpers/tools.js";
@@ -21,7 +21,7 @@ type Compose = { services: Record<string, Service>; volumes?: Record<string, unk
 const TEST_ENV = { POSTGRES_PASSWORD: "pgTestPass123", REDIS_PASSWORD: "redisTestPass456" };
 
 function composeValidator() {
-  const schema = JSON.parse(readFileSync(join(SHARED, "schemas", "compose-spec.schema.json"), "utf8"));
+  const schema = JSON.parse(readFileSync(join(SCHEMAS, "compose-spec.schema.json"), "utf8"));
   delete schema.$schema;
   const ajv = new Ajv.default({ strict: false, allErrors: true });
   addFormats.default(ajv);

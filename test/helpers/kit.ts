@@ -15,6 +15,8 @@ export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const EXAMPLES = join(REPO_ROOT, "examples");
 export const FIXTURES = join(REPO_ROOT, "test", "fixtures");
 export const SHARED = join(REPO_ROOT, "..", "shared");
+/** The platforms' JSON schemas, copied from ../shared/schemas so a plain clone runs every test. */
+export const SCHEMAS = join(FIXTURES, "schemas");
 
 export const COMBOS: { platform: PlatformId; stack: StackId }[] = PLATFORMS.flatMap((platform) =>
   STACKS.map((stack) => ({ platform, stack })),
