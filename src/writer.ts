@@ -144,6 +144,8 @@ export interface PlanOptions {
   manifest?: Manifest;
   /** Write again the files you deleted. */
   recreate?: boolean;
+  /** Merge your edits with the kit's changes (update); without it (init) an edited file is in the way. */
+  merge?: boolean;
 }
 
 function planOne(root: string, f: GeneratedFile, opts: PlanOptions): WriteAction {
@@ -191,6 +193,7 @@ function planOne(root: string, f: GeneratedFile, opts: PlanOptions): WriteAction
   // You edited it.
   if (opts.force) return action("overwrite", f.content, { ...here, discarded: true });
   if (f.content === base) return action("kept", current.content, { ...here, mode: current.mode });
+  if (!opts.merge) return action("differs", f.content, { ...here, reason: "you edited it; `create-prod-kit update` merges your edits", track: undefined });
   const merged = mergeThreeWay(current.content, base, f.content);
   if (merged.content === current.content) return action("kept", current.content, { ...here, mode: current.mode });
   return action(merged.conflict ? "conflict" : "merged", merged.content, here);

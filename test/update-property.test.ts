@@ -41,7 +41,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 /** One update, as the CLI does it: plan against the disk and .prod-kit/, then write all of it. */
 function plan(root: string, answers: ReturnType<typeof answersFor>) {
   const answersFile = existsSync(join(root, "prod-kit.yaml")) ? readFileSync(join(root, "prod-kit.yaml"), "utf8") : undefined;
-  return planKit(root, answers, detectRepo(root), { force: false, recreate: false, answersFile }).actions;
+  return planKit(root, answers, detectRepo(root), { force: false, recreate: false, merge: true, answersFile }).actions;
 }
 
 function update(root: string, answers: ReturnType<typeof answersFor>) {

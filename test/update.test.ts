@@ -73,6 +73,18 @@ describe("init records the answers and what it wrote", () => {
   });
 });
 
+describe("init again on a kit you edited", () => {
+  it("never merges or overwrites your edits: the file is in the way, nothing is written, update is named", () => {
+    const dir = initialised();
+    edit(dir, "Dockerfile", "/healthz", "/ping");
+    const before = tree(dir);
+    const r = run(dir, ["--platform", "railway", "--domain", "app.example.com", "--set", "healthPath=/status/", "--yes"]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/Dockerfile\s+differs, left alone: you edited it; `create-prod-kit update` merges your edits/);
+    expect(tree(dir)).toEqual(before);
+  });
+});
+
 describe("update", () => {
   it("rewrites files you never edited and merges the ones you did, keeping your lines", () => {
     const dir = initialised();

@@ -52,10 +52,10 @@ export function planKit(
   root: string,
   answers: Answers,
   facts: Context["facts"],
-  opts: { force: boolean; recreate: boolean; answersFile?: string },
+  opts: { force: boolean; recreate: boolean; merge: boolean; answersFile?: string },
 ): { plan: Plan; files: WriteAction[]; actions: WriteAction[] } {
   const plan = buildPlan(answers, facts);
-  const files = planWrites(root, renderKit(plan), { force: opts.force, manifest: readManifest(root), recreate: opts.recreate });
+  const files = planWrites(root, renderKit(plan), { force: opts.force, manifest: readManifest(root), recreate: opts.recreate, merge: opts.merge });
   return { plan, files, actions: [answersAction(answers, opts.answersFile), ...files, ...stateActions(root, files, toolVersion())] };
 }
 
@@ -76,7 +76,12 @@ function unresolved(root: string, actions: WriteAction[]): string[] {
 export async function generate(args: CliArgs, command: "init" | "update"): Promise<number> {
   const ctx = await resolveContext(args, command);
   const { root, answers } = ctx;
-  const { plan, files: fileActions, actions } = planKit(root, answers, ctx.facts, { force: args.force, recreate: args.recreate, answersFile: ctx.answersFile });
+  const { plan, files: fileActions, actions } = planKit(root, answers, ctx.facts, {
+    force: args.force,
+    recreate: args.recreate,
+    merge: command === "update",
+    answersFile: ctx.answersFile,
+  });
   const stuck = blocking(actions);
   const leftOver = unresolved(root, fileActions);
 
