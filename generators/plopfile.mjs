@@ -36,7 +36,7 @@ export default function (plop) {
         pattern: /(export const platforms: Record<PlatformId, PlatformModule> = \{[^}]*?) \};/,
         template: '$1, "{{id}}": {{camel id}} };',
       },
-      () => "Next: fill in src/platforms/{{id}}.ts and its doc partials, run `npm test` (the new combinations' snapshots fail), review the output, then `npm run snapshots:update`.",
+      (answers) => `Next: fill in src/platforms/${answers.id}.ts and its doc partials, run \`npm test\` (the new combinations' snapshots fail), review the output, then \`npm run snapshots:update\`.`,
     ],
   });
 
@@ -70,7 +70,7 @@ export default function (plop) {
         pattern: /(export const stacks: Record<StackId, StackModule> = \{[\s\S]*?)\n\};/,
         template: '$1\n  "{{id}}": {{camel id}},\n};',
       },
-      () => "Next: fill in src/stacks/{{id}}.ts, make examples/{{id}} a real app, run `npm test`, review, then `npm run snapshots:update`.",
+      (answers) => `Next: fill in src/stacks/${answers.id}.ts, make examples/${answers.id} a real app, run \`npm test\`, review, then \`npm run snapshots:update\`.`,
     ],
   });
 }

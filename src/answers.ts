@@ -2,6 +2,7 @@
 // Flags, prompts and prod-kit.yaml all parse through `answersSchema`, so no value reaches a file
 // without passing these rules (they also make shell/YAML/nginx injection impossible by construction).
 import { z } from "zod";
+import { pythonImageProblem } from "./stacks/runtime-pins.js";
 
 export const PLATFORMS = ["render", "railway", "vps", "easypanel"] as const;
 export const STACKS = ["django-celery", "django-channels", "fastapi-chatwoot"] as const;
@@ -40,7 +41,11 @@ export const answersSchema = z.object({
     .regex(/^[A-Za-z0-9._%+-]{1,64}@([A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,63}$/, "must be a plain email address such as ops@example.com"),
   python: z
     .string({ error: "must be a string" })
-    .regex(/^3\.(1[0-4])(\.\d{1,2})?$/, "must be a Python version from 3.10 to 3.14, e.g. 3.12 or 3.12.7"),
+    .regex(/^3\.(1[0-4])(\.\d{1,2})?$/, "must be a Python version from 3.10 to 3.14, e.g. 3.12 or 3.12.7")
+    .superRefine((v, ctx) => {
+      const problem = pythonImageProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
   port: wholeNumber(1024, 65535, "must be between 1024 and 65535 (the app runs as a non-root user)"),
   healthPath: z
     .string()

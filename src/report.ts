@@ -82,9 +82,9 @@ export function nextSteps(plan: Plan, actions: WriteAction[], command: string, o
     steps.push(`The image installs packages your dependency file lacks (${names}); ${how} so they are yours.`);
   }
   if (plan.dependencies.manager === "poetry" && !plan.dependencies.lockfile)
-    steps.push("Run `poetry lock` and commit poetry.lock: the Dockerfile installs from it.");
+    steps.push("Run `poetry lock`, commit poetry.lock, then `npx create-prod-kit update`: the Dockerfile then installs from the lock instead of resolving at build time.");
   if (plan.dependencies.manager === "uv" && !plan.dependencies.lockfile)
-    steps.push("Run `uv lock` and commit uv.lock for reproducible builds (the Dockerfile uses it when present).");
+    steps.push("Run `uv lock`, commit uv.lock, then `npx create-prod-kit update`: the Dockerfile then installs with `uv sync --locked` (reproducible builds).");
   // Django gets the kit's health middleware; other apps must answer the probe themselves.
   if (plan.framework !== "django" && !opts.healthFound)
     steps.push(`No health endpoint was found: add GET ${plan.healthPath} returning 200 (platform probes and the Docker HEALTHCHECK call it).`);

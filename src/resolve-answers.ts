@@ -42,6 +42,7 @@ export function detectedAnswers(facts: RepoFacts, flags: Record<string, unknown>
       healthPath: "/healthz",
       packageManager: facts.packageManager,
       gitRepo: facts.gitRepo,
+      gitBranch: facts.gitBranch,
     }),
     ...defined(fromStack as Record<string, unknown>),
     ...(example ? { platform: "vps", domain: "app.example.com", email: "ops@example.com" } : {}),
@@ -58,7 +59,7 @@ export function detectedAnswers(facts: RepoFacts, flags: Record<string, unknown>
 export function missingQuestions(raw: Record<string, unknown>): QuestionKey[] {
   return (Object.keys(COMMON_QUESTIONS) as QuestionKey[]).filter(
     // Email is asked only for the VPS (Let's Encrypt); elsewhere it follows from the domain.
-    (k) => raw[k] === undefined && !(k === "email" && raw.platform !== undefined && raw.platform !== "vps"),
+    (k) => raw[k] === undefined && !(k === "email" && raw.platform !== "vps"),
   );
 }
 
@@ -83,7 +84,7 @@ function earlyProblems(facts: RepoFacts, raw: Record<string, unknown>, opts: Res
     if (!message) continue;
     // The repository URL matters only on Easypanel, whose next steps ask for it; a project name
     // that cannot be one simply is not used.
-    if (key === "gitRepo" || key === "name") {
+    if (key === "gitRepo" || key === "gitBranch" || key === "name") {
       delete raw[key];
       continue;
     }

@@ -158,11 +158,21 @@ describe("init", () => {
     const first = readFileSync(join(dir, ".gitignore"), "utf8");
     expect(first.startsWith("node_modules/\n*.log\n")).toBe(true);
     expect(first).toContain("# >>> create-prod-kit >>>\n");
-    expect(first).toContain(".env.*\n!.env.production.example\n");
+    expect(first).toContain(".env*\n!.env.production.example\n");
     // The user adds lines after the block; a second run changes nothing.
     writeFileSync(join(dir, ".gitignore"), `${first}coverage/\n`);
     expect(run(["--dir", dir, ...BASE]).code).toBe(0);
     expect(readFileSync(join(dir, ".gitignore"), "utf8")).toBe(`${first}coverage/\n`);
+  });
+
+  it("the .gitignore block ignores every env file but the example, as git reads it", () => {
+    const dir = tempApp();
+    expect(run(["--dir", dir, ...BASE]).code).toBe(0);
+    expect(spawnSync("git", ["init", "-q"], { cwd: dir }).status).toBe(0);
+    const ignored = (path: string) => spawnSync("git", ["check-ignore", "-q", path], { cwd: dir }).status === 0;
+    for (const path of [".env", ".env.production", ".envrc", ".env.local", "config/.env", "backups/app.dump", "prod-kit-x.prod-kit-0a1b2c3d.tmp"])
+      expect(ignored(path), path).toBe(true);
+    for (const path of [".env.production.example", "prod-kit.yaml", ".prod-kit/manifest.json", "Dockerfile"]) expect(ignored(path), path).toBe(false);
   });
 
   it("keeps the user's nginx snippets file once it exists", () => {
@@ -233,6 +243,7 @@ describe("bad input is rejected with exit 2, one clear line each, and reaches no
     ["a backup count that is not a number", ["--set", "backupKeep=abc"], /^error: --set backupKeep: must be a number/m],
     ["an unknown platform", ["--platform", "heroku"], /^error: --platform: must be one of render, railway, vps, easypanel/m],
     ["a Python version too old", ["--python", "2.7"], /^error: --python: must be a Python version/m],
+    ["a Python patch with no slim image", ["--python", "3.13.99"], /^error: --python: has no python:3\.13\.99-slim-bookworm image/m],
     ["a health path with a quote", ["--set", "healthPath=/h'ealth"], /^error: --set healthPath: must be a URL path/m],
     ["a settings module with a space", ["--set", "settingsModule=shop settings"], /^error: --set settingsModule: must be a dotted/m],
     ["an unknown --set key", ["--set", "cmd=ls"], /^error: --set cmd=ls: expected key=value/m],

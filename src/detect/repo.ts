@@ -48,6 +48,8 @@ export interface RepoFacts {
   usesDjangoCeleryBeat: boolean;
   /** origin remote from .git/config, for platforms that build from the repository. */
   gitRepo?: string;
+  /** The checked-out branch (.git/HEAD), which such platforms build from. */
+  gitBranch?: string;
   /** Web-socket URL prefixes found in Channels routing, e.g. /ws/. */
   websocketPaths: string[];
 }
@@ -178,6 +180,7 @@ export function detectRepo(root: string): RepoFacts {
     usesDjangoCeleryBeat: deps.deps.has("django-celery-beat"),
     websocketPaths: [],
     gitRepo: detectGitRemote(root),
+    gitBranch: /^ref: refs\/heads\/(\S+)\s*$/.exec(readIf(join(root, ".git", "HEAD")) ?? "")?.[1],
   };
   if (!isPythonRepo) return facts;
   const files = listPythonFiles(root);

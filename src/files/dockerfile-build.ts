@@ -55,7 +55,7 @@ export function builderSteps(plan: Plan): BuilderSteps {
       setup.push(`pip install --no-cache-dir "poetry==${POETRY_VERSION}" "poetry-plugin-export==${POETRY_EXPORT_VERSION}"`);
       setupComment ??= "Poetry only exports the locked requirements; the app's virtualenv never contains Poetry itself.";
       copies = deps.lockfile ? ["pyproject.toml poetry.lock ./"] : ["pyproject.toml ./"];
-      if (!deps.lockfile) comments.unshift("No poetry.lock yet: it is resolved here, so builds are not reproducible. Run `poetry lock` and commit it.");
+      if (!deps.lockfile) comments.unshift("No poetry.lock yet: it is resolved here, so builds are not reproducible. Run `poetry lock`, commit it, and run `create-prod-kit update`.");
       install = [
         ...(deps.lockfile ? [] : ["poetry lock"]),
         "poetry export --only main --format requirements.txt --output /tmp/requirements.txt",
@@ -76,7 +76,7 @@ export function builderSteps(plan: Plan): BuilderSteps {
         ];
         keepVersions();
       } else {
-        comments.unshift("No uv.lock yet: installs the ranges in pyproject.toml. Run `uv lock` and commit uv.lock for reproducible builds.");
+        comments.unshift("No uv.lock yet: installs the ranges in pyproject.toml. Run `uv lock`, commit it, and run `create-prod-kit update`.");
         copies = ["pyproject.toml ./"];
         // One resolution for the app and the kit's packages: a conflict fails the build.
         install = ["uv venv --python /usr/local/bin/python /opt/venv", `${uvPip} -r pyproject.toml${deps.extra.length ? ` ${quoted(deps.extra)}` : ""}`];

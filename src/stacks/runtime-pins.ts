@@ -9,6 +9,20 @@ export const PYTHON_PATCHES: Record<string, string> = {
   "3.14": "3.14.8",
 };
 export const DEFAULT_PYTHON = "3.12";
+/** The first patch of each minor with a -slim-bookworm image (bookworm images began in June 2023). */
+const FIRST_BOOKWORM_PATCH: Record<string, number> = { "3.10": 12, "3.11": 4, "3.12": 0, "3.13": 0, "3.14": 0 };
+
+/** Why a Python version has no slim Debian 12 image, or undefined when it has one. */
+export function pythonImageProblem(version: string): string | undefined {
+  const [major, minor, patch] = version.split(".");
+  const mm = `${major}.${minor}`;
+  if (patch === undefined || !(mm in PYTHON_PATCHES)) return undefined;
+  const first = FIRST_BOOKWORM_PATCH[mm]!;
+  const last = Number(PYTHON_PATCHES[mm]!.split(".")[2]);
+  if (Number(patch) < first || Number(patch) > last)
+    return `has no python:${version}-slim-${DEBIAN_RELEASE} image: use ${mm} (builds ${PYTHON_PATCHES[mm]}) or a patch from ${mm}.${first} to ${mm}.${last}`;
+  return undefined;
+}
 export const DEBIAN_RELEASE = "bookworm";
 
 export function pythonImage(version: string): { version: string; image: string } {
