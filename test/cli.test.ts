@@ -4,20 +4,12 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { CLI, tempDirs, useBuiltCli } from "./helpers/cli.js";
 import { EXAMPLES, REPO_ROOT } from "./helpers/kit.js";
 
-const CLI = join(REPO_ROOT, "dist", "cli.js");
-const dirs: string[] = [];
-
-beforeAll(() => {
-  // The tests run the real entry point, built from the current sources.
-  const build = spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: REPO_ROOT, encoding: "utf8" });
-  expect(build.status, build.stdout + build.stderr).toBe(0);
-});
-afterEach(() => {
-  while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
-});
+useBuiltCli();
+const dirs = tempDirs();
 
 function tempApp(stack = "django-celery"): string {
   const dir = mkdtempSync(join(tmpdir(), "cli-"));

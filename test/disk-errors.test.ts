@@ -6,17 +6,17 @@ import { chmodSync, cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLES, REPO_ROOT } from "./helpers/kit.js";
+import { CLI, useBuiltCli } from "./helpers/cli.js";
+import { EXAMPLES } from "./helpers/kit.js";
 import { requireRoot, requireTools } from "./helpers/tools.js";
 
-const CLI = join(REPO_ROOT, "dist", "cli.js");
+useBuiltCli();
 const work = mkdtempSync(join(tmpdir(), "disk-"));
 chmodSync(work, 0o755);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 beforeAll(() => {
   requireRoot("the disk-error tests");
   requireTools(["unshare", "mount", "setpriv", "find", "sha256sum"]);
-  expect(spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: REPO_ROOT, encoding: "utf8" }).status).toBe(0);
 });
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;

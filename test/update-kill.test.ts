@@ -6,9 +6,10 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { CLI, useBuiltCli } from "./helpers/cli.js";
 import { EXAMPLES, REPO_ROOT } from "./helpers/kit.js";
 
-const CLI = join(REPO_ROOT, "dist", "cli.js");
+useBuiltCli();
 const SLOW_FS = join(REPO_ROOT, "test", "helpers", "slow-fs.mjs");
 const KILLS = Number(process.env.KILL_RUNS ?? 120);
 const UPDATE = ["update", "--platform", "vps", "--email", "ops@example.com"];
@@ -42,7 +43,6 @@ let seed: string;
 let fullRunMs = 0;
 
 beforeAll(() => {
-  expect(spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: REPO_ROOT, encoding: "utf8" }).status).toBe(0);
   // A Railway kit with an edit of the user's, about to move to a VPS: files are created, rewritten,
   // merged and removed, and .prod-kit/ changes.
   seed = join(work, "seed");

@@ -4,18 +4,12 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLES, REPO_ROOT } from "./helpers/kit.js";
+import { describe, expect, it } from "vitest";
+import { CLI, tempDirs, useBuiltCli } from "./helpers/cli.js";
+import { EXAMPLES } from "./helpers/kit.js";
 
-const CLI = join(REPO_ROOT, "dist", "cli.js");
-const dirs: string[] = [];
-beforeAll(() => {
-  const build = spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: REPO_ROOT, encoding: "utf8" });
-  expect(build.status, build.stdout + build.stderr).toBe(0);
-});
-afterEach(() => {
-  while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
-});
+useBuiltCli();
+const dirs = tempDirs();
 
 function run(dir: string, args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args, "--dir", dir], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
