@@ -9,7 +9,7 @@ export class UsageError extends Error {
   }
 }
 
-export type Command = "init" | "update" | "docs";
+export type Command = "init" | "update" | "docs" | "secrets";
 
 export interface CliArgs {
   command: Command | "help" | "version";
@@ -26,6 +26,8 @@ export interface CliArgs {
   recreate: boolean;
   /** docs: where the runbook and checklist go. */
   out?: string;
+  /** secrets: write .env.production instead of printing. */
+  write: boolean;
   /** Raw answer values from flags and --set, keyed by answer name. */
   answers: Record<string, unknown>;
   /** Which flag set each answer, for error messages. */
@@ -33,9 +35,9 @@ export interface CliArgs {
 }
 
 const ANSWER_FLAGS = ["platform", "stack", "name", "domain", "email", "python"] as const;
-export const COMMANDS: Command[] = ["init", "update", "docs"];
+export const COMMANDS: Command[] = ["init", "update", "docs", "secrets"];
 /** Flags that mean something to some commands only. */
-const ONLY_FOR: Record<string, Command[]> = { check: ["update"], recreate: ["init", "update"], out: ["docs"], example: ["init", "docs"] };
+const ONLY_FOR: Record<string, Command[]> = { check: ["update"], recreate: ["init", "update"], out: ["docs"], example: ["init", "docs"], write: ["secrets"] };
 const LIST_KEYS = new Set(["channelsWorkers"]);
 
 export function parseCli(argv: string[]): CliArgs {
@@ -61,6 +63,7 @@ export function parseCli(argv: string[]): CliArgs {
         check: { type: "boolean" },
         recreate: { type: "boolean" },
         out: { type: "string" },
+        write: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -78,6 +81,7 @@ export function parseCli(argv: string[]): CliArgs {
     check: Boolean(values.check),
     recreate: Boolean(values.recreate),
     out: values.out,
+    write: Boolean(values.write),
     answers: {},
     flagOf: {},
   };
@@ -127,13 +131,14 @@ const ANSWER_OPTIONS = `  --platform P       render | railway | vps | easypanel
   --set KEY=VALUE    any other answer, e.g. --set settingsModule=config.settings.base,
                      --set healthPath=/health/, --set channelsWorkers=thumbnails,emails`;
 
-const HELPS: Record<Command | "all", string> = {
+const HELPS: Record<Exclude<Command, "secrets"> | "all", string> = {
   all: `create-prod-kit — a correct, secure, validated production kit for a Python web app
 
 Usage:
   create-prod-kit [init] [options]     write the kit (asks what it cannot detect)
   create-prod-kit update [options]     regenerate from prod-kit.yaml, keeping your edits
   create-prod-kit docs [options]       write only the runbook and the checklist
+  create-prod-kit secrets [--write]    strong values for the secrets the kit needs
   create-prod-kit <command> --help     the options of one command
 
 Options of init:
@@ -214,6 +219,23 @@ Examples:
 `,
 };
 
+const SECRETS_HELP = `create-prod-kit secrets: strong values for every secret the kit needs
+
+Usage: create-prod-kit secrets [--dir DIR] [--write] [answers]
+
+Prints new values (made with Node's crypto) for the secrets that are not set yet in .env.production:
+SECRET_KEY, the VPS database and Redis passwords, and the keys the app's integrations need. With
+--write, adds them to .env.production (created from .env.production.example when absent) with mode
+600, only when git ignores that file and it is not tracked; a value already there is never replaced.
+Answers come from prod-kit.yaml (or the flags, as for init).
+
+  --write            write them into .env.production instead of printing them
+
+Examples:
+  npx create-prod-kit secrets
+  npx create-prod-kit secrets --write
+`;
+
 export function helpText(command?: Command): string {
-  return HELPS[command ?? "all"];
+  return command === "secrets" ? SECRETS_HELP : HELPS[command ?? "all"];
 }

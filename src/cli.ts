@@ -8,6 +8,7 @@ import { helpText, parseCli, UsageError } from "./cli-args.js";
 import { toolVersion } from "./commands/context.js";
 import { docs } from "./commands/docs.js";
 import { generate } from "./commands/generate.js";
+import { secrets } from "./commands/secrets.js";
 import { StateError } from "./state.js";
 import { WriterError } from "./writer.js";
 
@@ -22,6 +23,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case "docs":
       return docs(args);
+    case "secrets":
+      return secrets(args);
     default:
       return generate(args, args.command);
   }

@@ -17,8 +17,17 @@ export interface Process {
 
 export type Datastore = "postgres" | "redis";
 
+/** How a generated secret looks: what the code reading it accepts. */
+export type SecretFormat =
+  /** 64 URL-safe characters: Django's SECRET_KEY (50+ characters), JWT signing keys. */
+  | "token"
+  /** Letters and digits only: it goes into a URL (postgres://user:PASSWORD@...). */
+  | "password"
+  /** 32 random bytes, URL-safe base64: what cryptography.fernet.Fernet takes. */
+  | "fernet";
+
 export type EnvSource =
-  | { kind: "generated" }
+  | { kind: "generated"; format?: SecretFormat }
   | { kind: "user"; example: string }
   | { kind: "datastore"; store: Datastore }
   | { kind: "value"; value: string };

@@ -58,7 +58,7 @@ function missingModules(answers: Answers, keys: (keyof Answers)[], facts: RepoFa
   });
 }
 
-export async function resolveContext(args: CliArgs, command: "init" | "update" | "docs"): Promise<Context> {
+export async function resolveContext(args: CliArgs, command: "init" | "update" | "docs" | "secrets"): Promise<Context> {
   const dir = resolve(args.dir ?? process.cwd());
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError([`--dir: ${dir} is not a directory`]);
   let root = dir;
@@ -87,7 +87,7 @@ export async function resolveContext(args: CliArgs, command: "init" | "update" |
   const answers = await resolveAnswers(facts, {
     flags: { ...recorded, ...args.answers },
     flagOf,
-    interactive: command !== "update" && !args.yes && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY),
+    interactive: (command === "init" || command === "docs") && !args.yes && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY),
     example: example !== undefined,
   });
   const stack = stacks[answers.stack];

@@ -172,13 +172,13 @@ export const vps: PlatformModule & typeof facts = {
       name: "POSTGRES_PASSWORD",
       description: "Password of the compose PostgreSQL (letters and digits only: it goes into a URL).",
       secret: true,
-      source: { kind: "generated" },
+      source: { kind: "generated", format: "password" },
     },
     {
       name: "REDIS_PASSWORD",
       description: "Password of the compose Redis (letters and digits only: it goes into a URL).",
       secret: true,
-      source: { kind: "generated" },
+      source: { kind: "generated", format: "password" },
     },
   ],
   datastoreExample: (store, plan) =>
