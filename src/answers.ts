@@ -6,7 +6,7 @@ import { pythonImageProblem } from "./stacks/runtime-pins.js";
 
 export const PLATFORMS = ["render", "railway", "vps", "easypanel"] as const;
 export const STACKS = ["django-celery", "django-channels", "fastapi-chatwoot"] as const;
-export const PACKAGE_MANAGERS = ["pip", "poetry", "uv"] as const;
+export const PACKAGE_MANAGERS = ["pip", "poetry", "uv", "pipenv"] as const;
 /** Used when the repo has no origin remote; the next steps ask for the real one. */
 export const PLACEHOLDER_GIT_REPO = "https://github.com/your-org/your-repo.git";
 export type PlatformId = (typeof PLATFORMS)[number];

@@ -73,16 +73,19 @@ export function nextSteps(plan: Plan, actions: WriteAction[], command: string, o
   const steps: string[] = [...(opts.notes ?? [])];
   if (plan.dependencies.extra.length) {
     const names = plan.dependencies.extra.join(" ");
-    const how =
-      plan.dependencies.manager === "poetry"
-        ? `poetry add ${plan.dependencies.extra.map((p) => `"${p}"`).join(" ")}`
-        : plan.dependencies.manager === "uv"
-          ? `uv add ${plan.dependencies.extra.map((p) => `"${p}"`).join(" ")}`
-          : `add them to requirements.txt`;
+    const quoted = plan.dependencies.extra.map((p) => `"${p}"`).join(" ");
+    const how = {
+      poetry: `poetry add ${quoted}`,
+      uv: `uv add ${quoted}`,
+      pipenv: `pipenv install ${quoted}`,
+      pip: `add them to ${plan.dependencies.requirementFiles[0]}`,
+    }[plan.dependencies.manager];
     steps.push(`The image installs packages your dependency file lacks (${names}); ${how} so they are yours.`);
   }
   if (plan.dependencies.manager === "poetry" && !plan.dependencies.lockfile)
     steps.push("Run `poetry lock`, commit poetry.lock, then `npx create-prod-kit update`: the Dockerfile then installs from the lock instead of resolving at build time.");
+  if (plan.dependencies.manager === "pipenv" && !plan.dependencies.lockfile)
+    steps.push("Run `pipenv lock`, commit Pipfile.lock, then `npx create-prod-kit update`: the Dockerfile then installs from the lock instead of resolving at build time.");
   if (plan.dependencies.manager === "uv" && !plan.dependencies.lockfile)
     steps.push("Run `uv lock`, commit uv.lock, then `npx create-prod-kit update`: the Dockerfile then installs with `uv sync --locked` (reproducible builds).");
   // Django gets the kit's health middleware; other apps must answer the probe themselves.

@@ -91,6 +91,12 @@ function earlyProblems(facts: RepoFacts, raw: Record<string, unknown>, opts: Res
     const source = facts.sources[key] ? ` in ${facts.sources[key]}` : "";
     problems.push({ path: flagFor(key), message: `found "${String(value)}"${source}, which ${message}; pass ${flagFor(key)} to choose` });
   }
+  if (facts.stackChoices && raw.stack === undefined && !opts.interactive) {
+    problems.push({
+      path: "--stack",
+      message: `the app has both ${facts.stackChoices.map((c) => `${c.stack} (${c.evidence})`).join(" and ")}: pass --stack to choose`,
+    });
+  }
   if (facts.unsupportedPython && opts.flags.python === undefined) {
     const { wanted, source } = facts.unsupportedPython;
     problems.push({
@@ -101,7 +107,7 @@ function earlyProblems(facts: RepoFacts, raw: Record<string, unknown>, opts: Res
   if (facts.isPythonRepo && raw.packageManager === undefined) {
     problems.push({
       path: "dependencies",
-      message: facts.notes.find((n) => n.startsWith("Pipenv")) ?? "no requirements.txt or pyproject.toml was found: the image installs the app's dependencies from one",
+      message: "no requirements.txt, pyproject.toml or Pipfile was found: the image installs the app's dependencies from one",
     });
   }
   return problems;

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, tempDirs, useBuiltCli } from "./helpers/cli.js";
-import { EXAMPLES, REPO_ROOT } from "./helpers/kit.js";
+import { EXAMPLES, FIXTURES, REPO_ROOT } from "./helpers/kit.js";
 
 useBuiltCli();
 const dirs = tempDirs();
@@ -288,13 +288,26 @@ describe("bad input is rejected with exit 2, one clear line each, and reaches no
     expect(existsSync(join(dir, "nope"))).toBe(false);
   });
 
-  it("says how to move on from Pipenv", () => {
+  it("says what it needs when there is no dependency file", () => {
     const dir = tempApp();
     rmSync(join(dir, "requirements.txt"));
-    writeFileSync(join(dir, "Pipfile"), "[packages]\ndjango = '*'\n");
     const r = run(["--dir", dir, ...BASE]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain("pipenv requirements > requirements.txt");
+    expect(r.err).toContain("no requirements.txt, pyproject.toml or Pipfile was found");
+  });
+
+  it("asks which stack to deploy when the app has both Django and FastAPI, and takes --stack", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cli-both-"));
+    dirs.push(dir);
+    cpSync(join(FIXTURES, "ambiguous"), dir, { recursive: true });
+    const r = run(["--dir", dir, ...BASE]);
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe(
+      "error: --stack: the app has both django-celery (manage.py) and fastapi-chatwoot (FastAPI() in api/server.py): pass --stack to choose",
+    );
+    const chosen = run(["--dir", dir, ...BASE, "--stack", "fastapi-chatwoot"]);
+    expect(chosen.code, chosen.err).toBe(0);
+    expect(readFileSync(join(dir, "Dockerfile"), "utf8")).toContain('"api.server:service"]');
   });
 
   it("asks for the email only where Let's Encrypt needs it, and reports each problem once", () => {

@@ -108,6 +108,47 @@ const table = [
     },
   },
   {
+    app: join(FIXTURES, "django-pipenv"),
+    expect: {
+      stack: "django-celery",
+      packageManager: "pipenv",
+      lockfile: true,
+      // manage.py names blog.settings.local (DEBUG on, any host): production builds on base.
+      settingsModule: "blog.settings.base",
+      settingsPath: "blog/settings/base.py",
+      celeryApp: "blog",
+      python: "3.11",
+      pythonSource: "Pipfile ([requires] python_version)",
+      dependencies: new Set(["django", "celery", "psycopg"]),
+      djangoBefore42: false,
+    },
+  },
+  {
+    app: join(FIXTURES, "fastapi-reqs-prod"),
+    expect: {
+      stack: "fastapi-chatwoot",
+      packageManager: "pip",
+      // No requirements.txt: the production file is the one a deploy installs.
+      requirementFiles: ["requirements/production.txt", "requirements/base.txt"],
+      dependencies: new Set(["gunicorn", "fastapi", "uvicorn"]),
+      fastapiApp: "api.server:application",
+      healthPath: "/health",
+    },
+  },
+  {
+    app: join(FIXTURES, "ambiguous"),
+    expect: {
+      stackChoices: [
+        { stack: "django-celery", evidence: "manage.py" },
+        { stack: "fastapi-chatwoot", evidence: "FastAPI() in api/server.py" },
+      ],
+      // Both are detected in full, for whichever the user picks.
+      settingsModule: "portal.settings",
+      celeryApp: "portal",
+      fastapiApp: "api.server:service",
+    },
+  },
+  {
     app: join(FIXTURES, "fastapi-poetry2"),
     expect: {
       stack: "fastapi-chatwoot",
@@ -236,14 +277,11 @@ describe("odd repositories do not crash detection", () => {
     expect(normaliseGitRemote("git@gitlab.com:acme/shop.git")).toBe("git@gitlab.com:acme/shop.git");
   });
 
-  it("says what to do with a Pipenv project, and where an include outside the repo is", () => {
-    const pipenv = repo({ Pipfile: "[packages]\ndjango = '*'\n" });
+  it("says where an include outside the repo is", () => {
     const outside = repo({ "requirements.txt": "-r ../shared/base.txt\nfastapi==0.115.0\n" });
     try {
-      expect(detectRepo(pipenv).notes).toEqual([expect.stringContaining("pipenv requirements > requirements.txt")]);
       expect(detectRepo(outside).notes).toEqual([expect.stringContaining("includes ../shared/base.txt, outside the repository")]);
     } finally {
-      rmSync(pipenv, { recursive: true, force: true });
       rmSync(outside, { recursive: true, force: true });
     }
   });

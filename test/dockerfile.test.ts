@@ -42,6 +42,8 @@ const cases: Case[] = [
   dockerfileFor("railway", "django-channels", join(FIXTURES, "django-poetry")),
   dockerfileFor("vps", "django-celery", join(FIXTURES, "django-legacy")),
   dockerfileFor("easypanel", "fastapi-chatwoot", join(FIXTURES, "fastapi-poetry2")),
+  dockerfileFor("render", "django-celery", join(FIXTURES, "django-pipenv")),
+  dockerfileFor("railway", "fastapi-chatwoot", join(FIXTURES, "fastapi-reqs-prod")),
 ];
 
 describe.each(cases)("Dockerfile for $label", (c) => {
@@ -63,7 +65,12 @@ describe.each(cases)("Dockerfile for $label", (c) => {
 
   it("installs dependencies with the app's own manager", () => {
     const runs = instructions.filter((i) => i.getKeyword() === "RUN").map(text).join("\n");
-    if (c.manager === "pip") expect(runs).toMatch(/pip install --no-cache-dir -r requirements\.txt/);
+    if (c.manager === "pip") expect(runs).toMatch(/pip install --no-cache-dir -r requirements(\.txt|\/production\.txt)/);
+    if (c.manager === "pipenv") {
+      expect(runs).toMatch(/pip install --no-cache-dir "pipenv==[\d.]+"/);
+      expect(runs).toContain("pipenv requirements > /tmp/requirements.txt");
+      expect(instructions.filter((i) => i.getKeyword() === "COPY").map(text)).toContain(c.lockfile ? "Pipfile Pipfile.lock ./" : "Pipfile ./");
+    }
     if (c.manager === "poetry") {
       expect(runs).toMatch(/poetry export --only main --format requirements\.txt/);
       // Without poetry.lock the build resolves one (and says so); with it, the lock is copied in.

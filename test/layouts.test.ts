@@ -25,12 +25,16 @@ const APPS = [
   join(FIXTURES, "django-poetry"),
   join(FIXTURES, "django-legacy"),
   join(FIXTURES, "fastapi-poetry2"),
+  join(FIXTURES, "django-pipenv"),
+  join(FIXTURES, "fastapi-reqs-prod"),
+  join(FIXTURES, "ambiguous"),
 ];
 const cases = APPS.flatMap((app) => PLATFORMS.map((platform) => ({ app, platform, label: `${app.split("/").slice(-2).join("/")} on ${platform}` })));
 
 describe.each(cases)("$label", ({ app, platform }) => {
   it("generates valid platform files and a clean Dockerfile with the detected stack", () => {
-    const stack = detectRepo(app).stack!;
+    const facts = detectRepo(app);
+    const stack = facts.stack ?? facts.stackChoices![0]!.stack;
     const { files } = renderFiles(platform, stack, { app });
     const get = (p: string) => files.find((f) => f.path === p)?.content;
     if (platform === "render") expect(render(parse(get("render.yaml")!)), JSON.stringify(render.errors)).toBe(true);

@@ -64,6 +64,7 @@ const DJANGO_APPS = [
   { label: "fixtures/django-uv (settings package, Celery app in tasks_app.py)", stack: "django-celery" as const, app: join(FIXTURES, "django-uv") },
   { label: "fixtures/django-poetry (no security middleware of its own)", stack: "django-channels" as const, app: join(FIXTURES, "django-poetry") },
   { label: "fixtures/django-legacy (Django 3.2 pins, split requirements)", stack: "django-celery" as const, app: join(FIXTURES, "django-legacy") },
+  { label: "fixtures/django-pipenv (Pipenv, settings/base.py under a local.py)", stack: "django-celery" as const, app: join(FIXTURES, "django-pipenv") },
 ];
 
 let deployChecks = 0;

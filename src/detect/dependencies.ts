@@ -13,16 +13,18 @@ export interface DependencyInfo {
   lockfile: boolean;
   /** Normalised names (lowercase, dashes) of the declared dependencies. */
   deps: Set<string>;
-  /** pip: requirements.txt and every file it includes (-r / -c), relative to the root. */
+  /** pip: the requirements file installed (first) and every file it includes (-r / -c). */
   requirementFiles: string[];
   /** The requirements install the project itself (`.` or `-e .`): the builder needs the source. */
   installsProject: boolean;
   projectName?: string;
   /** requires-python, or Poetry's python dependency. */
   pythonRange?: { source: string; range: string };
+  /** An exact Python from the dependency file (Pipfile's python_version). */
+  pythonPin?: { source: string; pin: string };
   /** The app's Django cannot be 4.2 or newer (a lock or a cap says so). */
   djangoBefore42: boolean;
-  /** Things the user should know (an include outside the repo, Pipenv). */
+  /** Things the user should know (an include outside the repository). */
   notes: string[];
 }
 
@@ -71,8 +73,42 @@ function lockedDjango(lockText: string | undefined): string | undefined {
   }
 }
 
+/** The file a deploy installs from, when there is no plain requirements.txt: the production one first. */
+const REQUIREMENTS_ENTRIES = [
+  "requirements.txt",
+  "requirements/production.txt",
+  "requirements/prod.txt",
+  "requirements-prod.txt",
+  "requirements/base.txt",
+];
+
+/** Pipenv: [packages] of the Pipfile, its Python, and Django's version from Pipfile.lock (JSON). */
+function readPipfile(root: string, info: DependencyInfo, djangoSpecs: string[]): void {
+  let pipfile: Record<string, unknown> = {};
+  try {
+    pipfile = parseToml(readIf(join(root, "Pipfile")) ?? "") as Record<string, unknown>;
+  } catch {
+    // Pipenv reports a broken Pipfile itself at build time.
+  }
+  for (const [name, value] of Object.entries(table(pipfile.packages) ?? {})) {
+    info.deps.add(normaliseName(name));
+    if (normaliseName(name) === "django") djangoSpecs.push(str(value) ?? str(table(value)?.version) ?? "");
+  }
+  const requires = table(pipfile.requires);
+  const python = str(requires?.python_full_version) ?? str(requires?.python_version);
+  if (python) info.pythonPin = { source: "Pipfile ([requires] python_version)", pin: python };
+  const lockText = readIf(join(root, "Pipfile.lock"));
+  info.lockfile = lockText !== undefined;
+  try {
+    const locked = lockText ? (JSON.parse(lockText) as { default?: Record<string, { version?: unknown }> }).default?.django?.version : undefined;
+    if (typeof locked === "string") djangoSpecs.splice(0, djangoSpecs.length, locked);
+  } catch {
+    // An unreadable lock says nothing about the version.
+  }
+}
+
 /** pip requirement files, following -r/-c includes, relative to the root; never outside it. */
-function readRequirements(root: string, info: DependencyInfo, djangoSpecs: string[]): void {
+function readRequirements(root: string, entry: string, info: DependencyInfo, djangoSpecs: string[]): void {
   const seen = new Set<string>();
   const visit = (rel: string, constraintsOnly: boolean): void => {
     if (seen.has(rel)) return;
@@ -107,7 +143,7 @@ function readRequirements(root: string, info: DependencyInfo, djangoSpecs: strin
       if (req.name === "django") djangoSpecs.push(req.spec);
     }
   };
-  visit("requirements.txt", false);
+  visit(entry, false);
 }
 
 export function readDependencies(root: string): DependencyInfo {
@@ -127,7 +163,8 @@ export function readDependencies(root: string): DependencyInfo {
   const backend = str(table(pyproject["build-system"])?.["build-backend"]) ?? "";
   const hasPoetryLock = existsSync(join(root, "poetry.lock"));
   const hasUvLock = existsSync(join(root, "uv.lock"));
-  const hasRequirements = existsSync(join(root, "requirements.txt"));
+  const requirementsEntry = REQUIREMENTS_ENTRIES.find((f) => existsSync(join(root, f)));
+  const hasRequirements = requirementsEntry !== undefined;
   info.projectName = str(project?.name) ?? str(poetry?.name);
 
   // PEP 621 dependencies, whoever installs them.
@@ -165,12 +202,13 @@ export function readDependencies(root: string): DependencyInfo {
     addPep621();
     const locked = hasUvLock ? lockedDjango(readIf(join(root, "uv.lock"))) : undefined;
     if (locked) djangoSpecs.splice(0, djangoSpecs.length, `==${locked}`);
-  } else if (hasRequirements) {
-    // requirements.txt is what installs the app, even beside a PEP 621 pyproject without uv.lock.
+  } else if (requirementsEntry) {
+    // A requirements file is what installs the app, even beside a PEP 621 pyproject without uv.lock.
     info.manager = "pip";
-    readRequirements(root, info, djangoSpecs);
+    readRequirements(root, requirementsEntry, info, djangoSpecs);
   } else if (existsSync(join(root, "Pipfile"))) {
-    info.notes.push("Pipenv is not supported: run `pipenv requirements > requirements.txt` and run create-prod-kit again.");
+    info.manager = "pipenv";
+    readPipfile(root, info, djangoSpecs);
   }
   info.djangoBefore42 = djangoSpecs.length > 0 && djangoSpecs.every((spec) => !allowsDjango42(spec));
   return info;

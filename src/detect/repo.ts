@@ -35,6 +35,8 @@ export interface RepoFacts {
   /** Where each detected answer was read, for messages about it. */
   sources: Partial<Record<string, string>>;
   stack?: StackId;
+  /** More than one stack fits (Django and FastAPI in one repository): the user must choose. */
+  stackChoices?: { stack: StackId; evidence: string }[];
   settingsModule?: string;
   /** Settings module as a file, e.g. shop/settings.py or config/settings/base.py. */
   settingsPath?: string;
@@ -62,11 +64,12 @@ function readIf(path: string): string | undefined {
   }
 }
 
-function detectPython(root: string, range: DependencyInfo["pythonRange"]): PythonDetection | undefined {
+function detectPython(root: string, deps: DependencyInfo): PythonDetection | undefined {
   return detectPythonVersion([
     { source: ".python-version", pin: readIf(join(root, ".python-version"))?.split("\n")[0] },
     { source: "runtime.txt", pin: readIf(join(root, "runtime.txt")) },
-    ...(range ? [{ source: range.source, range: range.range }] : []),
+    ...(deps.pythonPin ? [deps.pythonPin] : []),
+    ...(deps.pythonRange ? [{ source: deps.pythonRange.source, range: deps.pythonRange.range }] : []),
   ]);
 }
 
@@ -76,16 +79,35 @@ function findModuleFile(files: PythonFile[], module: string): PythonFile | undef
   return files.find((f) => f.module === module && !f.path.endsWith("__init__.py")) ?? files.find((f) => f.module === module);
 }
 
+const DEVELOPMENT = new Set(["local", "dev", "develop", "development", "test", "testing"]);
+const SHARED_SETTINGS = ["production", "prod", "base", "common", "defaults"];
+
+/**
+ * The settings production should build on. manage.py usually names the developer's module
+ * (settings/local.py, DEBUG on, hosts "*"); in a settings package the app's own production module,
+ * or else the shared base, is what the generated settings must import instead.
+ */
+function productionBase(files: PythonFile[], named: string): string {
+  const parts = named.split(".");
+  if (parts.length < 2 || !DEVELOPMENT.has(parts[parts.length - 1]!)) return named;
+  const pkg = parts.slice(0, -1).join(".");
+  return SHARED_SETTINGS.map((name) => `${pkg}.${name}`).find((m) => findModuleFile(files, m)) ?? named;
+}
+
 function detectDjango(files: PythonFile[]): Partial<RepoFacts> {
   const out: Partial<RepoFacts> = {};
   const manage = files.find((f) => f.path === "manage.py");
-  const settingsModule = manage && SETTINGS_ENV.exec(manage.text)?.[1];
+  const named = manage && SETTINGS_ENV.exec(manage.text)?.[1];
   const sources: Partial<Record<string, string>> = {};
   out.sources = sources;
-  if (settingsModule) {
+  if (named) {
+    const settingsModule = productionBase(files, named);
     out.settingsModule = settingsModule;
     out.settingsPath = findModuleFile(files, settingsModule)?.path;
-    sources.settingsModule = "DJANGO_SETTINGS_MODULE in manage.py";
+    sources.settingsModule =
+      settingsModule === named
+        ? "DJANGO_SETTINGS_MODULE in manage.py"
+        : `the settings package (manage.py names the development module ${named})`;
   }
   const settings = out.settingsPath ? files.find((f) => f.path === out.settingsPath) : undefined;
   const fromSetting = (key: "wsgiApp" | "asgiApp", setting: string): string | undefined => {
@@ -152,12 +174,12 @@ function detectGitRemote(root: string): string | undefined {
   return m?.[1] ? normaliseGitRemote(m[1]) : undefined;
 }
 
-const MARKERS = ["manage.py", "pyproject.toml", "requirements.txt", "Pipfile", "setup.py"];
+const MARKERS = ["manage.py", "pyproject.toml", "requirements.txt", "requirements", "requirements-prod.txt", "Pipfile", "setup.py"];
 
 export function detectRepo(root: string): RepoFacts {
   const isPythonRepo = MARKERS.some((m) => existsSync(join(root, m)));
   const deps = readDependencies(root);
-  const python = detectPython(root, deps.pythonRange);
+  const python = detectPython(root, deps);
   const facts: RepoFacts = {
     root,
     isPythonRepo,
@@ -186,15 +208,26 @@ export function detectRepo(root: string): RepoFacts {
   const files = listPythonFiles(root);
   const has = (n: string) => deps.deps.has(n);
   const found = (more: Partial<RepoFacts>) => Object.assign(facts, more, { sources: { ...facts.sources, ...more.sources } });
-  if (has("django") || files.some((f) => f.path === "manage.py")) {
+  const manage = files.find((f) => f.path === "manage.py");
+  const fastapiFile = files.find((f) => /\bFastAPI\(/.test(f.text));
+  const django = has("django") || manage !== undefined;
+  const fastapi = has("fastapi") || fastapiFile !== undefined;
+  // Both are detected in full, so whichever stack is chosen finds its paths.
+  if (django) {
     found(detectDjango(files));
     const celery = detectCelery(files);
     if (celery) found({ celeryApp: celery.app, sources: { celeryApp: celery.source } });
-    facts.stack = has("channels") || facts.websocketPaths.length > 0 ? "django-channels" : "django-celery";
-  } else if (has("fastapi") || files.some((f) => /FastAPI\(/.test(f.text))) {
-    found(detectFastapi(files));
-    facts.stack = "fastapi-chatwoot";
   }
+  if (fastapi) found(detectFastapi(files));
+  const djangoStack = has("channels") || facts.websocketPaths.length > 0 ? "django-channels" : "django-celery";
+  if (django && fastapi) {
+    // Two web frameworks in one repository: which one to deploy is the user's call, not a guess.
+    facts.stackChoices = [
+      { stack: djangoStack, evidence: manage ? "manage.py" : "django in the dependencies" },
+      { stack: "fastapi-chatwoot", evidence: fastapiFile ? `FastAPI() in ${fastapiFile.path}` : "fastapi in the dependencies" },
+    ];
+  } else if (django) facts.stack = djangoStack;
+  else if (fastapi) facts.stack = "fastapi-chatwoot";
   return facts;
 }
 

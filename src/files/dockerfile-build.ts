@@ -2,7 +2,7 @@
 // app's own manager, then the kit's production packages. Built as data here so the template stays
 // a plain layout, and each manager's steps read in one place.
 import type { Plan } from "../plan.js";
-import { POETRY_EXPORT_VERSION, POETRY_VERSION } from "../stacks/runtime-pins.js";
+import { PIPENV_VERSION, POETRY_EXPORT_VERSION, POETRY_VERSION } from "../stacks/runtime-pins.js";
 
 export interface BuilderSteps {
   /** Tools the install needs, as one RUN (system packages, Poetry). */
@@ -48,7 +48,7 @@ export function builderSteps(plan: Plan): BuilderSteps {
     case "pip":
       copies = deps.installsProject ? [". ."] : deps.requirementFiles.map((f) => `${f} ${f}`);
       if (deps.installsProject) comments.unshift("The requirements install the project itself (`.`), so the whole source is needed here.");
-      install = ["python -m venv /opt/venv", `${pipInstall} -r requirements.txt`, ...extras(pipInstall, pipFreeze)];
+      install = ["python -m venv /opt/venv", `${pipInstall} -r ${deps.requirementFiles[0]}`, ...extras(pipInstall, pipFreeze)];
       keepVersions();
       break;
     case "poetry":
@@ -59,6 +59,20 @@ export function builderSteps(plan: Plan): BuilderSteps {
       install = [
         ...(deps.lockfile ? [] : ["poetry lock"]),
         "poetry export --only main --format requirements.txt --output /tmp/requirements.txt",
+        "python -m venv /opt/venv",
+        `${pipInstall} -r /tmp/requirements.txt`,
+        ...extras(pipInstall, pipFreeze),
+      ];
+      keepVersions();
+      break;
+    case "pipenv":
+      setup.push(`pip install --no-cache-dir "pipenv==${PIPENV_VERSION}"`);
+      setupComment ??= "Pipenv only exports the locked requirements; the app's virtualenv never contains Pipenv itself.";
+      copies = deps.lockfile ? ["Pipfile Pipfile.lock ./"] : ["Pipfile ./"];
+      if (!deps.lockfile) comments.unshift("No Pipfile.lock yet: it is resolved here, so builds are not reproducible. Run `pipenv lock`, commit it, and run `create-prod-kit update`.");
+      install = [
+        ...(deps.lockfile ? [] : ["pipenv lock"]),
+        "pipenv requirements > /tmp/requirements.txt",
         "python -m venv /opt/venv",
         `${pipInstall} -r /tmp/requirements.txt`,
         ...extras(pipInstall, pipFreeze),

@@ -85,4 +85,5 @@ export function missingPackages(wanted: ProdPackage[], declared: Set<string>, dj
 
 export const POETRY_VERSION = "2.4.3";
 export const POETRY_EXPORT_VERSION = "1.10.0";
+export const PIPENV_VERSION = "2024.0.1";
 export const UV_IMAGE = "ghcr.io/astral-sh/uv:0.12.23";
