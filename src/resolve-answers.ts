@@ -120,6 +120,9 @@ async function prompt(facts: RepoFacts, raw: Record<string, unknown>, example: b
     .filter(([k, v]) => v !== undefined && k !== "gitRepo")
     .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(",") : String(v)}`);
   if (known.length) p.note(known.join("\n"), "Detected / given");
+  if (facts.stackChoices && raw.stack === undefined) {
+    p.note(facts.stackChoices.map((c) => `${c.stack}: ${c.evidence}`).join("\n"), "More than one stack fits: choose the one to deploy");
+  }
   let out = { ...raw };
   for (const key of Object.keys(COMMON_QUESTIONS) as QuestionKey[]) {
     // An earlier reply may settle this one (the stack's own detection, the email default).
