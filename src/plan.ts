@@ -59,6 +59,10 @@ export interface DjangoPlan {
 export interface Plan {
   stack: StackId;
   framework: "django" | "fastapi";
+  /** Where the app lives in the repository ("" at its top; "backend" in a monorepo): the image's build context. */
+  appDir: string;
+  /** A JavaScript front end beside the app, which the kit does not build or deploy. */
+  frontend?: { dir: string; build: string };
   name: string;
   /** name with dashes turned into underscores (database and user names). */
   dbName: string;
@@ -96,6 +100,12 @@ export interface Plan {
 }
 
 export const commandLine = (argv: string[]): string => argv.join(" ");
+
+/** A path inside the app's folder, as seen from the repository's top. */
+export const inApp = (plan: Pick<Plan, "appDir">, path: string): string => (plan.appDir ? `${plan.appDir}/${path}` : path);
+
+/** The app's folder as a relative path for build contexts: "." or "./backend". */
+export const appContext = (plan: Pick<Plan, "appDir">): string => (plan.appDir ? `./${plan.appDir}` : ".");
 
 export function processesOf(plan: Plan, kind: ProcessKind): Process[] {
   return plan.processes.filter((p) => p.kind === kind);

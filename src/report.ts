@@ -93,6 +93,8 @@ export function nextSteps(plan: Plan, actions: WriteAction[], command: string, o
     steps.push(`No health endpoint was found: add GET ${plan.healthPath} returning 200 (platform probes and the Docker HEALTHCHECK call it).`);
   if (plan.answers.platform === "easypanel" && plan.answers.gitRepo === PLACEHOLDER_GIT_REPO)
     steps.push("No git remote was found: re-run with --set gitRepo=https://github.com/OWNER/REPO.git (easypanel/template.json builds from it).");
+  if (plan.frontend)
+    steps.push(`A JavaScript front end is in ${plan.frontend.dir}/: the kit does not build or deploy it; docs/RUNBOOK.md says how to host it beside the API.`);
   steps.push("Copy .env.production.example to .env.production (gitignored) and fill it in; never commit it.");
   steps.push("Follow docs/RUNBOOK.md for the first deploy, and tick docs/PRODUCTION_CHECKLIST.md before going live.");
   return [

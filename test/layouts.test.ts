@@ -28,6 +28,7 @@ const APPS = [
   join(FIXTURES, "django-pipenv"),
   join(FIXTURES, "fastapi-reqs-prod"),
   join(FIXTURES, "ambiguous"),
+  join(FIXTURES, "monorepo"),
 ];
 const cases = APPS.flatMap((app) => PLATFORMS.map((platform) => ({ app, platform, label: `${app.split("/").slice(-2).join("/")} on ${platform}` })));
 
@@ -43,6 +44,6 @@ describe.each(cases)("$label", ({ app, platform }) => {
     }
     if (platform === "easypanel") expect(easypanel(JSON.parse(get("easypanel/template.json")!)), JSON.stringify(easypanel.errors)).toBe(true);
     if (platform === "vps") expect(get("docker-compose.prod.yml")).toBeDefined();
-    expect(hadolintFindings(get("Dockerfile")!)).toEqual([]);
+    expect(hadolintFindings(get(facts.appDir ? `${facts.appDir}/Dockerfile` : "Dockerfile")!)).toEqual([]);
   });
 });

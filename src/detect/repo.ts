@@ -1,6 +1,6 @@
 // Minimal detection: just enough facts about the repo for the generated commands to be right
 // without extra flags (settings, WSGI/ASGI, Celery app, FastAPI app, dependency manager, Python).
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { PackageManager, StackId } from "../answers.js";
 import { normaliseName, readDependencies, type DependencyInfo } from "./dependencies.js";
@@ -10,7 +10,12 @@ import { detectPythonVersion, type PythonDetection } from "./python-version.js";
 export { normaliseName };
 
 export interface RepoFacts {
+  /** The Python project: the repository, or its folder holding the app (backend/ in a monorepo). */
   root: string;
+  /** That folder relative to the repository ("" when the app is at its top). */
+  appDir: string;
+  /** A JavaScript front end with a build script beside the app (monorepo), which the kit leaves to you. */
+  frontend?: { dir: string; build: string };
   /** False when the folder holds no Python project (the built-in example is used instead). */
   isPythonRepo: boolean;
   packageManager?: PackageManager;
@@ -176,12 +181,58 @@ function detectGitRemote(root: string): string | undefined {
 
 const MARKERS = ["manage.py", "pyproject.toml", "requirements.txt", "requirements", "requirements-prod.txt", "Pipfile", "setup.py"];
 
-export function detectRepo(root: string): RepoFacts {
-  const isPythonRepo = MARKERS.some((m) => existsSync(join(root, m)));
+const isPythonProject = (dir: string) => MARKERS.some((m) => existsSync(join(dir, m)));
+const NOT_APPS = new Set(["node_modules", "docs", "scripts", "nginx", "railway", "easypanel", "examples", "tests", "test"]);
+
+/** Folders one level down that hold a Python project (a monorepo's backend/), and a JS front end. */
+function subprojects(repo: string): { python: string[]; frontend?: { dir: string; build: string } } {
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(repo, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith(".") && !NOT_APPS.has(e.name))
+      .map((e) => e.name)
+      .sort();
+  } catch {
+    return { python: [] };
+  }
+  let frontend: { dir: string; build: string } | undefined;
+  for (const dir of entries) {
+    const pkg = readIf(join(repo, dir, "package.json"));
+    if (!pkg || frontend) continue;
+    try {
+      const build = (JSON.parse(pkg) as { scripts?: Record<string, unknown> }).scripts?.build;
+      if (typeof build === "string") frontend = { dir, build };
+    } catch {
+      // not a package we can read: not a front end we can describe
+    }
+  }
+  return { python: entries.filter((dir) => isPythonProject(join(repo, dir))), frontend };
+}
+
+/**
+ * What the repository shows. A repository with no Python project at its top but exactly one in a
+ * folder (backend/ beside frontend/) is a monorepo: the app is that folder.
+ */
+export function detectRepo(repo: string): RepoFacts {
+  if (!isPythonProject(repo)) {
+    const sub = subprojects(repo);
+    if (sub.python.length === 1) {
+      const facts = detectApp(repo, sub.python[0]!);
+      return { ...facts, frontend: sub.frontend ?? facts.frontend };
+    }
+  }
+  const facts = detectApp(repo, "");
+  return facts.isPythonRepo ? { ...facts, frontend: facts.frontend ?? subprojects(repo).frontend } : facts;
+}
+
+function detectApp(repo: string, appDir: string): RepoFacts {
+  const root = appDir ? join(repo, appDir) : repo;
+  const isPythonRepo = isPythonProject(root);
   const deps = readDependencies(root);
   const python = detectPython(root, deps);
   const facts: RepoFacts = {
     root,
+    appDir,
     isPythonRepo,
     packageManager: deps.manager,
     lockfile: deps.lockfile,
@@ -201,8 +252,8 @@ export function detectRepo(root: string): RepoFacts {
     notes: deps.notes,
     usesDjangoCeleryBeat: deps.deps.has("django-celery-beat"),
     websocketPaths: [],
-    gitRepo: detectGitRemote(root),
-    gitBranch: /^ref: refs\/heads\/(\S+)\s*$/.exec(readIf(join(root, ".git", "HEAD")) ?? "")?.[1],
+    gitRepo: detectGitRemote(repo),
+    gitBranch: /^ref: refs\/heads\/(\S+)\s*$/.exec(readIf(join(repo, ".git", "HEAD")) ?? "")?.[1],
   };
   if (!isPythonRepo) return facts;
   const files = listPythonFiles(root);

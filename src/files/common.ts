@@ -1,7 +1,7 @@
 // Files every platform gets: Dockerfile, .dockerignore, .gitignore block, env example, Gunicorn
 // config, Django production settings, backup/restore scripts.
 import type { EnvVar, Plan } from "../plan.js";
-import { webProcess } from "../plan.js";
+import { inApp, webProcess } from "../plan.js";
 import type { PlatformModule } from "../platforms/platform.js";
 import { UV_IMAGE } from "../stacks/runtime-pins.js";
 import { builderSteps } from "./dockerfile-build.js";
@@ -95,14 +95,11 @@ export function commonFiles(plan: Plan, platform: PlatformModule): GeneratedFile
   const otherProcesses = plan.processes.filter((p) => p.kind !== "web").map((p) => p.name);
   const ctx = { plan, answers: plan.answers, platform, web, otherProcesses, vps: platform.id === "vps", dbName: plan.dbName };
   const files = [
-    file(
-      "Dockerfile",
-      render("common/Dockerfile", { ...ctx, uvImage: UV_IMAGE, build: builderSteps(plan) }),
-    ),
-    file(".dockerignore", render("common/dockerignore", ctx)),
+    file(inApp(plan, "Dockerfile"), render("common/Dockerfile", { ...ctx, uvImage: UV_IMAGE, build: builderSteps(plan) })),
+    file(inApp(plan, ".dockerignore"), render("common/dockerignore", ctx)),
     file(".gitignore", render("common/gitignore-block", ctx), { owner: "managed-block" }),
     envExample(plan, platform),
-    file("gunicorn.conf.py", render("common/gunicorn.conf.py", ctx)),
+    file(inApp(plan, "gunicorn.conf.py"), render("common/gunicorn.conf.py", ctx)),
     file("scripts/backup-db.sh", render("common/scripts/backup-db.sh", ctx), { mode: 0o755 }),
     file("scripts/restore-db.sh", render("common/scripts/restore-db.sh", ctx), { mode: 0o755 }),
   ];
@@ -111,10 +108,10 @@ export function commonFiles(plan: Plan, platform: PlatformModule): GeneratedFile
     const appRootDepth = django.productionSettingsPath.split("/").length - 1;
     files.push(
       file(
-        django.productionSettingsPath,
+        inApp(plan, django.productionSettingsPath),
         render("common/django/settings_production.py", { ...ctx, django, appRootDepth, connMaxAge: plan.server.asgi ? 0 : 600 }),
       ),
-      file(django.healthMiddlewarePath, render("common/django/prod_kit_health.py", ctx)),
+      file(inApp(plan, django.healthMiddlewarePath), render("common/django/prod_kit_health.py", ctx)),
     );
   }
   return files;

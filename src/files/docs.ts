@@ -27,7 +27,7 @@ export function docsContext(plan: Plan, platform: PlatformModule) {
     ...p,
     commandLine: commandLine(p.command),
     logs: platform.logs(p.name, plan),
-    railwayConfig: railwayConfigPath(p),
+    railwayConfig: railwayConfigPath(plan, p),
     instances: INSTANCES[p.kind],
   }));
   const release = processes.find((p) => p.kind === "release");

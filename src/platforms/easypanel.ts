@@ -33,7 +33,7 @@ function appService(plan: Plan, p: Process): Record<string, unknown> {
     p.kind === "release" ? `sh -c '${commandLine(p.command)} && exec sleep infinity'` : p.kind === "web" ? null : commandLine(p.command);
   const data: Record<string, unknown> = {
     serviceName: p.name,
-    source: { type: "git", repo: plan.answers.gitRepo, ref: plan.answers.gitBranch, path: "/" },
+    source: { type: "git", repo: plan.answers.gitRepo, ref: plan.answers.gitBranch, path: `/${plan.appDir}` },
     build: { type: "dockerfile", file: "Dockerfile" },
     env: env.join("\n"),
     deploy: {

@@ -1,7 +1,7 @@
 // Railway: config as code, one file per service (railway.json for web, railway/<name>.json for each
 // further process), all built from the repo's Dockerfile. Variables live in Railway, not in files.
 import type { Plan, Process } from "../plan.js";
-import { commandLine } from "../plan.js";
+import { commandLine, inApp } from "../plan.js";
 import { jsonFile } from "../files/structured.js";
 import { trustPlatformProxy, type PlatformModule } from "./platform.js";
 
@@ -13,8 +13,12 @@ export const DRAINING_SECONDS: Partial<Record<Process["kind"], number>> = { web:
 /** Where the beat service's volume is mounted: it stays empty, it only keeps deployments from overlapping. */
 export const singletonVolumePath = (p: Process) => `/var/lib/${p.name}-lock`;
 
-export function railwayConfigPath(p: Process): string {
-  return p.kind === "web" ? "railway.json" : `railway/${p.name}.json`;
+/**
+ * Where a service's config file is, from the repository's top. In a monorepo the files sit in the
+ * app's folder, which is each service's Root Directory (Railway reads the config path from the top).
+ */
+export function railwayConfigPath(plan: Pick<Plan, "appDir">, p: Process): string {
+  return inApp(plan, p.kind === "web" ? "railway.json" : `railway/${p.name}.json`);
 }
 
 function config(plan: Plan, p: Process): Record<string, unknown> {
@@ -67,6 +71,6 @@ export const railway: PlatformModule = {
   backupNote:
     "Railway backs up the Postgres volume on the schedules you turn on (Postgres service → Backups): daily backups are kept 6 days, weekly ones 1 month, monthly ones 3 months. A restore stages a new volume in place of the current one, which takes effect when you deploy it (the runbook's “Restoring through Railway”). The scripts here add dumps you own, kept as long as you choose and restorable anywhere.",
   render(plan) {
-    return plan.processes.filter((p) => p.kind !== "release").map((p) => jsonFile(railwayConfigPath(p), config(plan, p)));
+    return plan.processes.filter((p) => p.kind !== "release").map((p) => jsonFile(railwayConfigPath(plan, p), config(plan, p)));
   },
 };

@@ -1,7 +1,7 @@
 // Render: a Blueprint (render.yaml) with one Docker service per process, a Key Value instance and a
 // PostgreSQL database, wired by fromDatabase/fromService; shared settings in an env group.
 import type { EnvVar, Plan, Process } from "../plan.js";
-import { commandLine } from "../plan.js";
+import { appContext, commandLine } from "../plan.js";
 import { yamlFile } from "../files/structured.js";
 import { trustPlatformProxy, type PlatformModule } from "./platform.js";
 
@@ -63,8 +63,8 @@ export const render: PlatformModule = {
         name: serviceName(plan, p.name),
         runtime: "docker",
         plan: "starter",
-        dockerfilePath: "./Dockerfile",
-        dockerContext: ".",
+        dockerfilePath: `${appContext(plan)}/Dockerfile`,
+        dockerContext: appContext(plan),
       };
       if (p.kind === "web") {
         service.healthCheckPath = plan.healthPath;

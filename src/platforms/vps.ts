@@ -1,6 +1,6 @@
 // VPS: docker compose with the app's processes, PostgreSQL, Redis, nginx (TLS, headers, WebSockets)
 // and certbot, plus deploy and first-certificate scripts. Only nginx publishes ports.
-import type { Plan, Process } from "../plan.js";
+import { appContext, type Plan, type Process } from "../plan.js";
 import { yamlFile } from "../files/structured.js";
 import { file, type GeneratedFile } from "../files/generated-file.js";
 import { render as renderTemplate } from "../templates.js";
@@ -35,7 +35,7 @@ function appService(plan: Plan, p: Process): Record<string, unknown> {
     // deploy.sh moves this tag (a rollback retags :previous as :latest), so every later `up` agrees.
     image: `${plan.name}-app:latest`,
   };
-  if (p.kind === "web") service.build = { context: ".", dockerfile: "Dockerfile" };
+  if (p.kind === "web") service.build = { context: appContext(plan), dockerfile: "Dockerfile" };
   else service.command = p.command;
   // `up` never starts the release step: deploy.sh runs it with `run` before replacing anything.
   if (p.kind === "release") service.profiles = ["release"];

@@ -15,6 +15,8 @@ export function basePlan(
   return {
     stack: answers.stack,
     framework: parts.framework,
+    appDir: facts.appDir,
+    frontend: facts.frontend,
     name: answers.name,
     dbName: answers.name.replace(/-/g, "_"),
     domain: answers.domain,
