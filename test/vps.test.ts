@@ -566,6 +566,16 @@ function fakeDocker(kit: Kit) {
         }
       }
     },
+    /** Runs a command line (a documented one) in the app's folder, with the fakes first on PATH. */
+    shell(command: string) {
+      writeFileSync(callsFile, "");
+      return spawnSync("bash", ["-c", command], {
+        cwd: kit.dir,
+        encoding: "utf8",
+        timeout: 30_000,
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, FAKE_DOCKER_STATE: join(dir, "state"), FAKE_FAIL: "" },
+      });
+    },
     /** Every docker call of the last run, compose's global options dropped: "compose up -d ...". */
     calls(): string[] {
       return readFileSync(callsFile, "utf8")
@@ -752,6 +762,26 @@ describe("scripts/deploy.sh, run against a fake docker that keeps images and con
     } finally {
       writeFileSync(join(kit.dir, settings), before);
     }
+  });
+
+  it("after a restore (the app stopped as restore-db.sh stops it), the runbook's hand-run migration works", () => {
+    const services = /^APP_SERVICES=\(\n((?:  \S+\n)+)\)/m.exec(kit.read("scripts/restore-db.sh"))![1]!.trim().split(/\s+/);
+    expect(services).toEqual(["web", "worker", "beat"]);
+    const pinned = `docker compose -p ${kit.plan.name} --env-file .env.production -f docker-compose.prod.yml`;
+    expect(docker.shell(`${pinned} stop ${services.join(" ")}`).status).toBe(0);
+    expect(docker.running("web")).toBeUndefined();
+    const runbook = kit.read("docs/RUNBOOK.md");
+    const byHand = runbook.slice(runbook.indexOf("To run them by hand (for example after restoring a backup):"));
+    const command = /`([^`]+)`/.exec(byHand)![1]!;
+    expect(command).toBe(`${pinned} run --rm release`);
+    const migrations = docker.migrations().length;
+    const r = docker.shell(command);
+    expect(r.status, r.stderr).toBe(0);
+    // The release service ran once, with the deployed image, and started nothing else.
+    expect(docker.migrations().slice(migrations)).toEqual([tag("latest")]);
+    expect(docker.running("web")).toBeUndefined();
+    // Other one-off commands still go to the running web container.
+    expect(runbook).toContain(`\`${pinned} exec web python manage.py createsuperuser\``);
   });
 });
 

@@ -184,6 +184,9 @@ export const vps: PlatformModule & typeof facts = {
   datastoreExample: (store, plan) =>
     store === "postgres" ? `postgres://${plan.dbName}:POSTGRES_PASSWORD@db:5432/${plan.dbName}` : "redis://:REDIS_PASSWORD@redis:6379/0",
   oneOff: (command, plan) => `\`${composeCommand(plan)} exec web ${command}\``,
+  // Not `exec web`: the migrations are needed when web is stopped (scripts/restore-db.sh leaves it so).
+  runRelease: (release, plan) =>
+    `\`${composeCommand(plan)} run --rm ${release}\` (a one-off container of the \`${release}\` service, from the deployed image; it needs only \`db\` and \`redis\`, so it also works while the app processes are stopped, as \`scripts/restore-db.sh\` leaves them)`,
   logs: (process, plan) => `\`${composeCommand(plan)} logs --tail 200 -f ${process}\``,
   backupNote:
     "A VPS has no backups but the ones you make: schedule scripts/backup-db.sh with cron and copy offsite (BACKUP_RCLONE_REMOTE), and take provider snapshots of the disk.",

@@ -3,7 +3,7 @@
 
 It keeps images (tags -> ids) and containers (service -> image) in $FAKE_DOCKER_STATE/state.json and
 implements what those scripts use, reading the real compose file with PyYAML:
-  docker compose -p NAME [--env-file F] [-f F]... build|up|run|ps|exec|logs ...
+  docker compose -p NAME [--env-file F] [-f F]... build|up|run|ps|exec|logs|stop ...
   docker image inspect [-f FORMAT] REF | docker image tag SRC DST | docker inspect -f '{{.Image}}' ID
 Compose v2 behaviour that matters here is copied: `up` never starts a service in a profile unless it
 is named; for a dependency with `condition: service_completed_successfully`, `up` stops the old
@@ -253,9 +253,17 @@ class Compose:
     def logs(self, args):
         return 0
 
+    def stop(self, args):
+        if not args:
+            fail("stop without services would stop the whole project")
+        for name in args:
+            self.service(name)
+            self.state["containers"].pop(name, None)
+        return 0
+
     def dispatch(self):
         sub, args = self.rest[0], self.rest[1:]
-        handler = {"build": self.build, "up": self.up, "run": self.run, "ps": self.ps, "exec": self.exec, "logs": self.logs}.get(sub)
+        handler = {"build": self.build, "up": self.up, "run": self.run, "ps": self.ps, "exec": self.exec, "logs": self.logs, "stop": self.stop}.get(sub)
         if handler is None:
             fail(f"docker compose {sub} is not implemented")
         return handler(args)
