@@ -393,17 +393,37 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
         expect(r.body).toBe(ACME_CONTENT);
       });
 
-      it("proxies HTTPS to the app with one copy of each security header", () => {
+      /** nginx's own values, sent when the app sends none. */
+      const NGINX_HSTS = "max-age=63072000; includeSubDomains";
+
+      it("proxies HTTPS to the app with one copy of each security header: HSTS and X-Frame-Options are the app's when it sends them", () => {
         const r = ok("health");
         expect(r.status).toBe(200);
         expect(r.upstream?.path).toBe(kit.plan.healthPath);
-        expect(once(r, "Strict-Transport-Security")).toMatch(/^max-age=(\d+)/);
-        expect(Number(/max-age=(\d+)/.exec(once(r, "Strict-Transport-Security"))![1])).toBeGreaterThanOrEqual(31536000);
+        // The stub (nginx-stub.py) sends HSTS max-age=60 and X-Frame-Options SAMEORIGIN, as Django's
+        // SECURE_HSTS_SECONDS and an xframe_options_sameorigin view would: they reach the client.
+        expect(once(r, "Strict-Transport-Security")).toBe("max-age=60");
+        expect(once(r, "X-Frame-Options")).toBe("SAMEORIGIN");
+        // These three are nginx's, replacing the app's copies.
         expect(once(r, "X-Content-Type-Options")).toBe("nosniff");
-        expect(once(r, "X-Frame-Options")).toBe("DENY");
-        once(r, "Referrer-Policy");
-        once(r, "Permissions-Policy");
+        expect(once(r, "Referrer-Policy")).toBe("same-origin");
+        expect(once(r, "Permissions-Policy")).toBe("camera=(), microphone=(), geolocation=()");
         expect(once(r, "Server")).toBe("nginx");
+      });
+
+      it("adds its own HSTS (two years) and X-Frame-Options DENY, once, to responses without them: the app's and nginx's own errors", () => {
+        const bare = ok("no_app_headers");
+        expect(bare.status).toBe(200);
+        expect(bare.upstream?.path).toBe("/no-app-headers/page");
+        const down = ok("down app");
+        expect(down.status).toBe(502);
+        for (const r of [bare, down]) {
+          expect(once(r, "Strict-Transport-Security")).toBe(NGINX_HSTS);
+          expect(once(r, "X-Frame-Options")).toBe("DENY");
+          expect(once(r, "X-Content-Type-Options")).toBe("nosniff");
+          expect(once(r, "Referrer-Policy")).toBe("same-origin");
+          expect(once(r, "Permissions-Policy")).toBe("camera=(), microphone=(), geolocation=()");
+        }
       });
 
       it("overwrites forwarded headers: the app sees the real client, https and the domain", () => {
@@ -489,10 +509,12 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
         const r = ok("media");
         expect(r.status).toBe(200);
         const security = ["Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Permissions-Policy"];
-        // The same security headers, once each, as on a proxied response.
-        for (const name of security) expect(once(r, name), name).toBe(once(ok("health"), name));
         expect(once(r, "X-Content-Type-Options")).toBe("nosniff");
         if (kit.plan.framework === "django") {
+          // nginx's own security headers, once each, as on a proxied response that has none.
+          for (const name of security) expect(once(r, name), name).toBe(once(ok("no_app_headers"), name));
+          expect(once(r, "Strict-Transport-Security")).toBe(NGINX_HSTS);
+          expect(once(r, "X-Frame-Options")).toBe("DENY");
           expect(r.body).toBe(MEDIA_CONTENT);
           expect(r.upstream).toBeUndefined();
           const csp = once(r, "Content-Security-Policy");
@@ -501,6 +523,7 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
           expect(csp).not.toMatch(/script-src/);
         } else {
           expect(r.upstream?.path).toBe("/media/hello.txt");
+          for (const name of security) expect(once(r, name), name).toBe(once(ok("health"), name));
           expect(headerValues(r.headers, "Content-Security-Policy")).toEqual([]);
         }
       });

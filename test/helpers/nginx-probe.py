@@ -159,6 +159,7 @@ checks = {
         # Forged proxy headers: nginx must overwrite them, not pass them on.
         headers={"X-Forwarded-For": "6.6.6.6", "X-Forwarded-Proto": "http", "X-Real-IP": "6.6.6.6"},
     ),
+    "no_app_headers": lambda: request("https", "/no-app-headers/page"),
     "gzip": lambda: request("https", "/big.txt", headers={"Accept-Encoding": "gzip"}),
     "post_at_limit": lambda: request("https", "/upload", "POST", body=b"x" * cfg["maxBodyBytes"]),
     "post_over_limit": lambda: raw(

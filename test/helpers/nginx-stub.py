@@ -1,7 +1,8 @@
 """Stub upstream for the live nginx test: echoes what it received as JSON.
 
 It also sends the app's own copies of the security headers (as Django does), so the test can check
-that nginx sends each exactly once, and answers a WebSocket handshake with 101.
+that nginx sends each exactly once, except under /no-app-headers/ (an app that sends none, such as
+FastAPI's), and answers a WebSocket handshake with 101.
 Usage: nginx-stub.py PORT
 """
 
@@ -55,8 +56,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(payload)))
-        for name, value in APP_HEADERS:
-            self.send_header(name, value)
+        if not self.path.startswith("/no-app-headers/"):
+            for name, value in APP_HEADERS:
+                self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
 
