@@ -209,6 +209,13 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       for (const p of kit.plan.processes.filter((x) => x.kind === "worker")) {
         expect(runbook).toContain(`\`${p.name}\` ${compose.services[p.name]!.stop_grace_period}`);
       }
+      // The Celery section gives a stopping worker the compose file's grace period, not Docker's default.
+      if (kit.plan.django?.celery) {
+        const sigterm = /^- Deploys and restarts stop workers with `SIGTERM`: .*$/m.exec(runbook)![0];
+        const worker = compose.services.worker!.stop_grace_period;
+        expect(sigterm).toContain(`has ${seconds(worker) / 60} minutes (\`stop_grace_period: ${worker}\` in \`docker-compose.prod.yml\``);
+        expect(runbook).not.toMatch(/10 s unless/);
+      }
     });
 
     it("runs the scheduler exactly once: a fixed container_name and no replicas", () => {

@@ -150,8 +150,20 @@ export function composeDocument(plan: Plan): Record<string, unknown> {
   };
 }
 
+/** A compose duration ("35s", "5m") in words. */
+const durationWords = (d: string): string => {
+  const m = /^(\d+)(s|m)$/.exec(d);
+  if (!m) throw new Error(`not a duration of seconds or minutes: ${d}`);
+  const n = Number(m[1]);
+  return m[2] === "s" ? `${n} s` : `${n} minute${n === 1 ? "" : "s"}`;
+};
+
 /** Facts of this platform the docs templates name (as platform.*), so they are defined once. */
-const facts = { stopGrace: STOP_GRACE, gateway: NETWORK_GATEWAY };
+const facts = {
+  stopGrace: STOP_GRACE,
+  gateway: NETWORK_GATEWAY,
+  workerShutdown: `${durationWords(STOP_GRACE.worker)} (\`stop_grace_period: ${STOP_GRACE.worker}\` in \`docker-compose.prod.yml\`; Docker's default is 10 s)`,
+};
 
 export const vps: PlatformModule & typeof facts = {
   id: "vps",
