@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STACKS, type StackId } from "../src/answers.js";
 import { generateKit, renderFiles, REPO_ROOT, SCHEMAS, type Kit } from "./helpers/kit.js";
-import { ACME_CONTENT, MEDIA_CONTENT, headerValues, nginxConfigTest, nginxLive, type ProbeResult } from "./helpers/nginx.js";
+import { ACME_CONTENT, MEDIA_CONTENT, STATIC_CACHE_CONTROL, STATIC_FILE, headerValues, nginxConfigTest, nginxLive, type ProbeResult } from "./helpers/nginx.js";
 import { healthcheckShell, pgHealthcheckExits, redisHealthcheck } from "./helpers/healthchecks.js";
 import { requireRoot, requireTools } from "./helpers/tools.js";
 
@@ -510,6 +510,20 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
           expect(upstreamHeader(r, "Connection")).toEqual(["upgrade"]);
           expect(upstreamHeader(r, "X-Forwarded-Proto")).toEqual(["https"]);
         }
+      });
+
+      it("passes static files to the app (WhiteNoise), keeping its far-future Cache-Control: nginx has no location for them", () => {
+        expect(Boolean(kit.plan.routes.static)).toBe(kit.plan.framework === "django");
+        if (!kit.plan.routes.static) return;
+        const r = ok("static");
+        expect(r.status).toBe(200);
+        expect(r.upstream?.path).toBe(`${kit.plan.routes.static}${STATIC_FILE}`);
+        expect(r.body).toBe("body{margin:0}\n");
+        expect(once(r, "Cache-Control")).toBe(STATIC_CACHE_CONTROL);
+        expect(headerValues(r.headers, "Expires")).toEqual([]);
+        const conf = kit.read("nginx/nginx.conf");
+        expect(conf).not.toMatch(new RegExp(`^\\s*location [^{]*${kit.plan.routes.static}`, "m"));
+        expect(conf).toContain(`# No location for ${kit.plan.routes.static}:`);
       });
 
       it("serves Django's uploads from the media volume, inert (CSP sandbox) and with every security header; elsewhere /media/ is the app's", () => {

@@ -187,6 +187,8 @@ if not cfg["asgi"]:
     # A WSGI app cannot switch protocols: the upgrade must not reach it (answered like any GET).
     checks["upgrade_outside_ws_route"] = lambda: request("https", "/not-a-socket/", headers=UPGRADE)
 checks["media"] = lambda: request("https", "/media/" + cfg["mediaFile"])
+if cfg["staticFile"]:
+    checks["static"] = lambda: request("https", cfg["staticFile"], headers={"Accept-Encoding": "gzip"})
 for path in cfg["websockets"]:
     checks["ws " + path] = lambda path=path: raw("https", upgrade_request(path + "room/"))
 
