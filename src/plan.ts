@@ -89,7 +89,7 @@ export interface Plan {
   datastores: Datastore[];
   env: EnvVar[];
   routes: {
-    /** URL prefix of collected static files, served by WhiteNoise (and cached by nginx). */
+    /** URL prefix of collected static files, served by WhiteNoise (behind nginx on VPS, which passes its cache headers on). */
     static?: string;
     websockets: string[];
     /** The Chatwoot webhook path, for the runbook. */

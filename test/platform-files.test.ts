@@ -296,6 +296,16 @@ describe.each(["render", "railway"] as const)("%s runbook", (platform) => {
   });
 });
 
+it("easypanel runbook: an Exposed Port for the backup scripts is firewalled outside the server, since Docker's ports bypass ufw", () => {
+  const runbook = fileOf(renderFiles("easypanel", "django-celery").files, "docs/RUNBOOK.md");
+  const paragraph = runbook.split("\n\n").find((p) => p.includes("**Exposed Port**"))!;
+  expect(paragraph).toBeDefined();
+  expect(paragraph).not.toMatch(/firewalled to your IP/);
+  expect(paragraph).toMatch(/bypass ufw/);
+  expect(paragraph).toMatch(/in your provider's firewall in front of the server/);
+  expect(paragraph).toMatch(/SSH tunnel/);
+});
+
 describe.each(COMBOS)("migration failures in the $platform × $stack runbook", ({ platform, stack }) => {
   const { plan, files } = renderFiles(platform, stack);
   const runbook = fileOf(files, "docs/RUNBOOK.md");

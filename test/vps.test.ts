@@ -4,14 +4,14 @@
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STACKS, type StackId } from "../src/answers.js";
 import { generateKit, renderFiles, REPO_ROOT, SCHEMAS, type Kit } from "./helpers/kit.js";
-import { ACME_CONTENT, MEDIA_CONTENT, headerValues, nginxConfigTest, nginxLive, type ProbeResult } from "./helpers/nginx.js";
+import { ACME_CONTENT, MEDIA_CONTENT, STATIC_CACHE_CONTROL, STATIC_FILE, headerValues, nginxConfigTest, nginxLive, type ProbeResult } from "./helpers/nginx.js";
 import { healthcheckShell, pgHealthcheckExits, redisHealthcheck } from "./helpers/healthchecks.js";
 import { requireRoot, requireTools } from "./helpers/tools.js";
 
@@ -209,6 +209,13 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
       for (const p of kit.plan.processes.filter((x) => x.kind === "worker")) {
         expect(runbook).toContain(`\`${p.name}\` ${compose.services[p.name]!.stop_grace_period}`);
       }
+      // The Celery section gives a stopping worker the compose file's grace period, not Docker's default.
+      if (kit.plan.django?.celery) {
+        const sigterm = /^- Deploys and restarts stop workers with `SIGTERM`: .*$/m.exec(runbook)![0];
+        const worker = compose.services.worker!.stop_grace_period;
+        expect(sigterm).toContain(`has ${seconds(worker) / 60} minutes (\`stop_grace_period: ${worker}\` in \`docker-compose.prod.yml\``);
+        expect(runbook).not.toMatch(/10 s unless/);
+      }
     });
 
     it("runs the scheduler exactly once: a fixed container_name and no replicas", () => {
@@ -393,17 +400,37 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
         expect(r.body).toBe(ACME_CONTENT);
       });
 
-      it("proxies HTTPS to the app with one copy of each security header", () => {
+      /** nginx's own values, sent when the app sends none. */
+      const NGINX_HSTS = "max-age=63072000; includeSubDomains";
+
+      it("proxies HTTPS to the app with one copy of each security header: HSTS and X-Frame-Options are the app's when it sends them", () => {
         const r = ok("health");
         expect(r.status).toBe(200);
         expect(r.upstream?.path).toBe(kit.plan.healthPath);
-        expect(once(r, "Strict-Transport-Security")).toMatch(/^max-age=(\d+)/);
-        expect(Number(/max-age=(\d+)/.exec(once(r, "Strict-Transport-Security"))![1])).toBeGreaterThanOrEqual(31536000);
+        // The stub (nginx-stub.py) sends HSTS max-age=60 and X-Frame-Options SAMEORIGIN, as Django's
+        // SECURE_HSTS_SECONDS and an xframe_options_sameorigin view would: they reach the client.
+        expect(once(r, "Strict-Transport-Security")).toBe("max-age=60");
+        expect(once(r, "X-Frame-Options")).toBe("SAMEORIGIN");
+        // These three are nginx's, replacing the app's copies.
         expect(once(r, "X-Content-Type-Options")).toBe("nosniff");
-        expect(once(r, "X-Frame-Options")).toBe("DENY");
-        once(r, "Referrer-Policy");
-        once(r, "Permissions-Policy");
+        expect(once(r, "Referrer-Policy")).toBe("same-origin");
+        expect(once(r, "Permissions-Policy")).toBe("camera=(), microphone=(), geolocation=()");
         expect(once(r, "Server")).toBe("nginx");
+      });
+
+      it("adds its own HSTS (two years) and X-Frame-Options DENY, once, to responses without them: the app's and nginx's own errors", () => {
+        const bare = ok("no_app_headers");
+        expect(bare.status).toBe(200);
+        expect(bare.upstream?.path).toBe("/no-app-headers/page");
+        const down = ok("down app");
+        expect(down.status).toBe(502);
+        for (const r of [bare, down]) {
+          expect(once(r, "Strict-Transport-Security")).toBe(NGINX_HSTS);
+          expect(once(r, "X-Frame-Options")).toBe("DENY");
+          expect(once(r, "X-Content-Type-Options")).toBe("nosniff");
+          expect(once(r, "Referrer-Policy")).toBe("same-origin");
+          expect(once(r, "Permissions-Policy")).toBe("camera=(), microphone=(), geolocation=()");
+        }
       });
 
       it("overwrites forwarded headers: the app sees the real client, https and the domain", () => {
@@ -485,14 +512,30 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
         }
       });
 
+      it("passes static files to the app (WhiteNoise), keeping its far-future Cache-Control: nginx has no location for them", () => {
+        expect(Boolean(kit.plan.routes.static)).toBe(kit.plan.framework === "django");
+        if (!kit.plan.routes.static) return;
+        const r = ok("static");
+        expect(r.status).toBe(200);
+        expect(r.upstream?.path).toBe(`${kit.plan.routes.static}${STATIC_FILE}`);
+        expect(r.body).toBe("body{margin:0}\n");
+        expect(once(r, "Cache-Control")).toBe(STATIC_CACHE_CONTROL);
+        expect(headerValues(r.headers, "Expires")).toEqual([]);
+        const conf = kit.read("nginx/nginx.conf");
+        expect(conf).not.toMatch(new RegExp(`^\\s*location [^{]*${kit.plan.routes.static}`, "m"));
+        expect(conf).toContain(`# No location for ${kit.plan.routes.static}:`);
+      });
+
       it("serves Django's uploads from the media volume, inert (CSP sandbox) and with every security header; elsewhere /media/ is the app's", () => {
         const r = ok("media");
         expect(r.status).toBe(200);
         const security = ["Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Permissions-Policy"];
-        // The same security headers, once each, as on a proxied response.
-        for (const name of security) expect(once(r, name), name).toBe(once(ok("health"), name));
         expect(once(r, "X-Content-Type-Options")).toBe("nosniff");
         if (kit.plan.framework === "django") {
+          // nginx's own security headers, once each, as on a proxied response that has none.
+          for (const name of security) expect(once(r, name), name).toBe(once(ok("no_app_headers"), name));
+          expect(once(r, "Strict-Transport-Security")).toBe(NGINX_HSTS);
+          expect(once(r, "X-Frame-Options")).toBe("DENY");
           expect(r.body).toBe(MEDIA_CONTENT);
           expect(r.upstream).toBeUndefined();
           const csp = once(r, "Content-Security-Policy");
@@ -501,6 +544,7 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
           expect(csp).not.toMatch(/script-src/);
         } else {
           expect(r.upstream?.path).toBe("/media/hello.txt");
+          for (const name of security) expect(once(r, name), name).toBe(once(ok("health"), name));
           expect(headerValues(r.headers, "Content-Security-Policy")).toEqual([]);
         }
       });
@@ -508,15 +552,31 @@ describe.each(STACKS.map((stack) => ({ stack })))("vps × $stack", ({ stack }: {
   });
 });
 
-/** A bin folder whose `docker` is test/helpers/fake-docker/vps-docker.py, and its state folder. */
+/** A PATH with every command of `path` but curl: a folder of links (the first of each name). */
+function pathWithoutCurl(path: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "no-curl-path-"));
+  for (const folder of path.split(":")) {
+    if (!folder || !existsSync(folder)) continue;
+    for (const name of readdirSync(folder)) {
+      if (name !== "curl" && !existsSync(join(dir, name))) symlinkSync(join(folder, name), join(dir, name));
+    }
+  }
+  return dir;
+}
+
+/** A bin folder whose `docker` and `curl` are test/helpers/fake-docker/vps-{docker,curl}.py, and their state folder. */
 function fakeDocker(kit: Kit) {
   const dir = mkdtempSync(join(tmpdir(), "fake-vps-docker-"));
   mkdirSync(join(dir, "bin"));
   // An absolute interpreter: the scripts run in the app's folder, where pyenv may pick another python.
   const python = spawnSync("python3", ["-c", "import sys, yaml; print(sys.executable)"], { cwd: REPO_ROOT, encoding: "utf8" });
   if (python.status !== 0) throw new Error(`the fake docker needs python3 with PyYAML (Debian: python3-yaml): ${python.stderr}`);
-  const fake = join(REPO_ROOT, "test/helpers/fake-docker/vps-docker.py");
-  writeFileSync(join(dir, "bin", "docker"), `#!/bin/sh\nexec '${python.stdout.trim()}' '${fake}' "$@"\n`, { mode: 0o755 });
+  const wrapper = (name: string) => `#!/bin/sh\nexec '${python.stdout.trim()}' '${join(REPO_ROOT, "test/helpers/fake-docker", name)}' "$@"\n`;
+  const bin = join(dir, "bin");
+  writeFileSync(join(bin, "docker"), wrapper("vps-docker.py"), { mode: 0o755 });
+  writeFileSync(join(bin, "curl"), wrapper("vps-curl.py"), { mode: 0o755 });
+  // The scripts' waits between retries: nothing here changes with time (each attempt is recorded).
+  writeFileSync(join(bin, "sleep"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
   mkdirSync(join(dir, "state"));
   mkdirSync(join(dir, "letsencrypt"));
   writeFileSync(join(kit.dir, ".env.production"), "POSTGRES_PASSWORD=x\nREDIS_PASSWORD=y\n", { mode: 0o600 });
@@ -524,20 +584,40 @@ function fakeDocker(kit: Kit) {
   const callsFile = join(dir, "state", "calls.jsonl");
   return {
     le: join(dir, "letsencrypt"),
-    run(script: string, args: string[], env: { FAKE_BUILD_ID?: string; FAKE_FAIL?: string } = {}) {
+    /** Runs a script with the fakes first on PATH; `noCurl`: no curl at all (neither fake nor the host's). */
+    run(script: string, args: string[], env: { FAKE_BUILD_ID?: string; FAKE_FAIL?: string } = {}, { noCurl = false } = {}) {
       writeFileSync(callsFile, "");
-      return spawnSync(join(kit.dir, "scripts", script), args, {
+      if (noCurl) rmSync(join(bin, "curl"));
+      const rest = noCurl ? pathWithoutCurl(process.env.PATH!) : process.env.PATH!;
+      try {
+        return spawnSync(join(kit.dir, "scripts", script), args, {
+          cwd: kit.dir,
+          encoding: "utf8",
+          timeout: 30_000,
+          env: {
+            ...process.env,
+            PATH: `${bin}:${rest}`,
+            FAKE_DOCKER_STATE: join(dir, "state"),
+            FAKE_LE_DIR: join(dir, "letsencrypt"),
+            FAKE_FAIL: "",
+            ...env,
+          },
+        });
+      } finally {
+        if (noCurl) {
+          rmSync(rest, { recursive: true, force: true });
+          writeFileSync(join(bin, "curl"), wrapper("vps-curl.py"), { mode: 0o755 });
+        }
+      }
+    },
+    /** Runs a command line (a documented one) in the app's folder, with the fakes first on PATH. */
+    shell(command: string) {
+      writeFileSync(callsFile, "");
+      return spawnSync("bash", ["-c", command], {
         cwd: kit.dir,
         encoding: "utf8",
         timeout: 30_000,
-        env: {
-          ...process.env,
-          PATH: `${join(dir, "bin")}:${process.env.PATH}`,
-          FAKE_DOCKER_STATE: join(dir, "state"),
-          FAKE_LE_DIR: join(dir, "letsencrypt"),
-          FAKE_FAIL: "",
-          ...env,
-        },
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, FAKE_DOCKER_STATE: join(dir, "state"), FAKE_FAIL: "" },
       });
     },
     /** Every docker call of the last run, compose's global options dropped: "compose up -d ...". */
@@ -550,6 +630,7 @@ function fakeDocker(kit: Kit) {
     },
     tags: (): Record<string, string> => state().tags,
     running: (service: string): string | undefined => state().containers[service]?.image,
+    container: (service: string): { id: string; image: string } | undefined => state().containers[service],
     migrations: (): string[] => state().migrations,
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
@@ -568,11 +649,21 @@ describe("scripts/deploy.sh, run against a fake docker that keeps images and con
     kit?.cleanup();
   });
 
-  it("first deploy: builds, starts db and redis, migrates once with the new image, then starts the app", () => {
+  const healthThroughNginx = () =>
+    `curl -fsS -k -o /dev/null --max-time 5 --resolve ${kit.plan.domain}:443:127.0.0.1 https://${kit.plan.domain}${kit.plan.healthPath}`;
+  const nginxConf = () => readFileSync(join(kit.dir, "nginx/nginx.conf"), "utf8");
+  /** nginx.conf with a directive nginx does not know (the fake nginx -t rejects `bogus_directive`). */
+  const rejected = (conf: string) => conf.replace(/^http \{$/m, "http {\n    bogus_directive on;");
+
+  it("first deploy: tests nginx/ in a throwaway nginx, builds, starts db and redis, migrates once with the new image, then starts the app", () => {
     const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:v1" });
     expect(r.status, r.stderr).toBe(0);
     const compose = docker.calls().filter((c) => c.startsWith("compose "));
-    expect(compose.slice(0, 5)).toEqual([
+    expect(compose.slice(0, 8)).toEqual([
+      // No nginx runs yet: nginx -t in a one-off container of the service.
+      "compose exec -T nginx cat /etc/nginx/nginx.conf",
+      "compose exec -T nginx tee /tmp/nginx.conf.deploy-test",
+      "compose run --rm --no-deps -T --entrypoint nginx nginx -t -q",
       "compose ps -q web",
       "compose build --pull",
       "compose up -d --wait db redis",
@@ -584,15 +675,43 @@ describe("scripts/deploy.sh, run against a fake docker that keeps images and con
     expect(docker.running("release")).toBeUndefined();
     expect(tag("previous")).toBeUndefined();
     expect(docker.calls()).toContain("compose exec -T nginx nginx -s reload");
+    // Healthy in web, then served through nginx: the last check, and the deploy ends ok.
+    expect(docker.calls().filter((c) => c.startsWith("curl "))).toEqual([healthThroughNginx()]);
+    expect(r.stdout).toContain(`checking https://${kit.plan.domain}${kit.plan.healthPath} through nginx ok`);
   });
 
-  it("a deploy keeps the replaced image as :previous; a changed nginx.conf recreates nginx", () => {
-    writeFileSync(join(kit.dir, "nginx/nginx.conf"), `${kit.read("nginx/nginx.conf")}# changed by a pull\n`);
+  it("a changed nginx.conf that nginx rejects stops the deploy before anything is built or replaced", () => {
+    const good = nginxConf();
+    const nginxBefore = docker.container("nginx")!.id;
+    writeFileSync(join(kit.dir, "nginx/nginx.conf"), rejected(good));
+    try {
+      const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:bad" });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/unknown directive "bogus_directive"/);
+      expect(r.stderr).toMatch(/nginx rejects the configuration in nginx\/ .*nothing was replaced, nginx keeps serving the previous one/);
+      // Tested inside the running nginx, on the new file; nothing else happened.
+      expect(docker.calls().filter((c) => c.startsWith("compose "))).toEqual([
+        "compose exec -T nginx cat /etc/nginx/nginx.conf",
+        "compose exec -T nginx tee /tmp/nginx.conf.deploy-test",
+        "compose exec -T nginx nginx -t -q -c /tmp/nginx.conf.deploy-test",
+      ]);
+      expect(docker.container("nginx")!.id).toBe(nginxBefore);
+      expect([docker.running("web"), tag("latest")]).toEqual(["sha256:v1", "sha256:v1"]);
+    } finally {
+      writeFileSync(join(kit.dir, "nginx/nginx.conf"), good);
+    }
+  });
+
+  it("a deploy keeps the replaced image as :previous; a changed nginx.conf is tested, then nginx is recreated", () => {
+    writeFileSync(join(kit.dir, "nginx/nginx.conf"), `${nginxConf()}# changed by a pull\n`);
     const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:v2" });
     expect(r.status, r.stderr).toBe(0);
     expect([tag("previous"), tag("latest"), docker.running("web")]).toEqual(["sha256:v1", "sha256:v2", "sha256:v2"]);
-    expect(docker.calls()).toContain("compose up -d --no-deps --force-recreate nginx");
-    expect(docker.calls()).not.toContain("compose exec -T nginx nginx -s reload");
+    const calls = docker.calls();
+    const recreate = calls.indexOf("compose up -d --no-deps --force-recreate nginx");
+    expect(recreate).toBeGreaterThan(0);
+    expect(calls.lastIndexOf("compose exec -T nginx nginx -t -q -c /tmp/nginx.conf.deploy-test")).toBeLessThan(recreate);
+    expect(calls).not.toContain("compose exec -T nginx nginx -s reload");
   });
 
   it("a failed migration stops the deploy: the old containers keep serving, :latest stays the running image", () => {
@@ -631,6 +750,83 @@ describe("scripts/deploy.sh, run against a fake docker that keeps images and con
     expect(r.status, r.stderr).toBe(0);
     expect([tag("previous"), docker.running("web")]).toEqual(["sha256:v1", "sha256:v4"]);
   });
+
+  it("web healthy but nginx not serving the health path: the deploy fails and names --rollback", () => {
+    const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:v5", FAKE_FAIL: "nginx" });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toMatch(/waiting for the health check\.* ok/);
+    expect(r.stderr).toContain(`nginx does not serve https://${kit.plan.domain}${kit.plan.healthPath}`);
+    expect(r.stderr).toMatch(/Couldn't connect to server\); roll back with scripts\/deploy\.sh --rollback/);
+    expect(r.stdout).not.toMatch(/through nginx ok/);
+    // Retried (nginx may still be starting), then given up.
+    expect(docker.calls().filter((c) => c === healthThroughNginx())).toHaveLength(15);
+    expect(docker.calls()).toContain("compose logs --tail 50 nginx");
+  });
+
+  it("without curl, the check through nginx is skipped and says so", () => {
+    const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:v5", FAKE_FAIL: "nginx" }, { noCurl: true });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`warning: curl is not installed, so the check through nginx (https://${kit.plan.domain}${kit.plan.healthPath}) was skipped`);
+    expect(docker.calls().filter((c) => c.startsWith("curl "))).toEqual([]);
+  });
+
+  it("refuses to deploy while a file it uses holds create-prod-kit update conflict markers, before any docker command", () => {
+    const files = [
+      "Dockerfile",
+      "docker-compose.prod.yml",
+      "nginx/nginx.conf",
+      "nginx/snippets/custom.conf",
+      "gunicorn.conf.py",
+      "scripts/backup-db.sh",
+      kit.plan.django!.productionSettingsPath,
+    ];
+    for (const path of files) {
+      const before = readFileSync(join(kit.dir, path), "utf8");
+      const lines = before.split("\n");
+      // What `create-prod-kit update` writes where both sides changed the same lines.
+      lines.splice(2, 0, "<<<<<<< yours", "# your version", "=======", "# the kit's version", ">>>>>>> create-prod-kit");
+      writeFileSync(join(kit.dir, path), lines.join("\n"));
+      try {
+        const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:v6" });
+        expect(r.status, path).not.toBe(0);
+        expect(r.stderr, path).toContain(`unresolved create-prod-kit update conflicts in ${path}:`);
+        expect(docker.calls(), path).toEqual([]);
+      } finally {
+        writeFileSync(join(kit.dir, path), before);
+      }
+    }
+    expect(docker.running("web")).toBe("sha256:v5");
+    // The same text, not as whole lines (a comment quoting it), is no conflict.
+    const settings = kit.plan.django!.productionSettingsPath;
+    const before = readFileSync(join(kit.dir, settings), "utf8");
+    writeFileSync(join(kit.dir, settings), `${before}# a merge leaves <<<<<<< yours / >>>>>>> create-prod-kit lines\n`);
+    try {
+      const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:v6" });
+      expect(r.status, r.stderr).toBe(0);
+    } finally {
+      writeFileSync(join(kit.dir, settings), before);
+    }
+  });
+
+  it("after a restore (the app stopped as restore-db.sh stops it), the runbook's hand-run migration works", () => {
+    const services = /^APP_SERVICES=\(\n((?:  \S+\n)+)\)/m.exec(kit.read("scripts/restore-db.sh"))![1]!.trim().split(/\s+/);
+    expect(services).toEqual(["web", "worker", "beat"]);
+    const pinned = `docker compose -p ${kit.plan.name} --env-file .env.production -f docker-compose.prod.yml`;
+    expect(docker.shell(`${pinned} stop ${services.join(" ")}`).status).toBe(0);
+    expect(docker.running("web")).toBeUndefined();
+    const runbook = kit.read("docs/RUNBOOK.md");
+    const byHand = runbook.slice(runbook.indexOf("To run them by hand (for example after restoring a backup):"));
+    const command = /`([^`]+)`/.exec(byHand)![1]!;
+    expect(command).toBe(`${pinned} run --rm release`);
+    const migrations = docker.migrations().length;
+    const r = docker.shell(command);
+    expect(r.status, r.stderr).toBe(0);
+    // The release service ran once, with the deployed image, and started nothing else.
+    expect(docker.migrations().slice(migrations)).toEqual([tag("latest")]);
+    expect(docker.running("web")).toBeUndefined();
+    // Other one-off commands still go to the running web container.
+    expect(runbook).toContain(`\`${pinned} exec web python manage.py createsuperuser\``);
+  });
 });
 
 it("scripts/deploy.sh without a release step (FastAPI without Alembic) runs no migration", () => {
@@ -639,7 +835,7 @@ it("scripts/deploy.sh without a release step (FastAPI without Alembic) runs no m
   try {
     const r = docker.run("deploy.sh", [], { FAKE_BUILD_ID: "sha256:f1" });
     expect(r.status, r.stderr).toBe(0);
-    expect(docker.calls().filter((c) => c.startsWith("compose run"))).toEqual([]);
+    expect(docker.calls().filter((c) => c.startsWith("compose run") && !c.includes(" --entrypoint nginx nginx "))).toEqual([]);
     expect(docker.running("web")).toBe("sha256:f1");
   } finally {
     docker.cleanup();

@@ -64,7 +64,10 @@ export function docsContext(plan: Plan, platform: PlatformModule) {
       managed: platform.id !== "vps",
     },
     run: {
-      migrate: platform.oneOff(release ? release.commandLine : "python manage.py migrate --noinput", plan),
+      migrate:
+        release && platform.runRelease
+          ? platform.runRelease(release.name, plan)
+          : platform.oneOff(release ? release.commandLine : "python manage.py migrate --noinput", plan),
       createsuperuser: platform.oneOff("python manage.py createsuperuser", plan),
       shell: platform.oneOff(plan.framework === "django" ? "python manage.py shell" : "python", plan),
       checkDeploy: platform.oneOff("python manage.py check --deploy", plan),

@@ -15,6 +15,8 @@ export interface PlatformModule {
   envHint: string;
   /** How a person runs a one-off command (e.g. a migration) in production. */
   oneOff(command: string, plan: Plan): string;
+  /** How a person runs the release step (the migrations) by hand, where that differs from oneOff. */
+  runRelease?(release: string, plan: Plan): string;
   /** How logs of a process are read (plan for the platform's service names). */
   logs(process: string, plan: Plan): string;
   /** How long a stopping worker gets to finish its tasks (SIGTERM to SIGKILL), as a phrase. */

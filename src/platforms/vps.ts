@@ -150,8 +150,20 @@ export function composeDocument(plan: Plan): Record<string, unknown> {
   };
 }
 
+/** A compose duration ("35s", "5m") in words. */
+const durationWords = (d: string): string => {
+  const m = /^(\d+)(s|m)$/.exec(d);
+  if (!m) throw new Error(`not a duration of seconds or minutes: ${d}`);
+  const n = Number(m[1]);
+  return m[2] === "s" ? `${n} s` : `${n} minute${n === 1 ? "" : "s"}`;
+};
+
 /** Facts of this platform the docs templates name (as platform.*), so they are defined once. */
-const facts = { stopGrace: STOP_GRACE, gateway: NETWORK_GATEWAY };
+const facts = {
+  stopGrace: STOP_GRACE,
+  gateway: NETWORK_GATEWAY,
+  workerShutdown: `${durationWords(STOP_GRACE.worker)} (\`stop_grace_period: ${STOP_GRACE.worker}\` in \`docker-compose.prod.yml\`; Docker's default is 10 s)`,
+};
 
 export const vps: PlatformModule & typeof facts = {
   id: "vps",
@@ -184,6 +196,9 @@ export const vps: PlatformModule & typeof facts = {
   datastoreExample: (store, plan) =>
     store === "postgres" ? `postgres://${plan.dbName}:POSTGRES_PASSWORD@db:5432/${plan.dbName}` : "redis://:REDIS_PASSWORD@redis:6379/0",
   oneOff: (command, plan) => `\`${composeCommand(plan)} exec web ${command}\``,
+  // Not `exec web`: the migrations are needed when web is stopped (scripts/restore-db.sh leaves it so).
+  runRelease: (release, plan) =>
+    `\`${composeCommand(plan)} run --rm ${release}\` (a one-off container of the \`${release}\` service, from the deployed image; it needs only \`db\` and \`redis\`, so it also works while the app processes are stopped, as \`scripts/restore-db.sh\` leaves them)`,
   logs: (process, plan) => `\`${composeCommand(plan)} logs --tail 200 -f ${process}\``,
   backupNote:
     "A VPS has no backups but the ones you make: schedule scripts/backup-db.sh with cron and copy offsite (BACKUP_RCLONE_REMOTE), and take provider snapshots of the disk.",

@@ -159,6 +159,7 @@ checks = {
         # Forged proxy headers: nginx must overwrite them, not pass them on.
         headers={"X-Forwarded-For": "6.6.6.6", "X-Forwarded-Proto": "http", "X-Real-IP": "6.6.6.6"},
     ),
+    "no_app_headers": lambda: request("https", "/no-app-headers/page"),
     "gzip": lambda: request("https", "/big.txt", headers={"Accept-Encoding": "gzip"}),
     "post_at_limit": lambda: request("https", "/upload", "POST", body=b"x" * cfg["maxBodyBytes"]),
     "post_over_limit": lambda: raw(
@@ -186,6 +187,8 @@ if not cfg["asgi"]:
     # A WSGI app cannot switch protocols: the upgrade must not reach it (answered like any GET).
     checks["upgrade_outside_ws_route"] = lambda: request("https", "/not-a-socket/", headers=UPGRADE)
 checks["media"] = lambda: request("https", "/media/" + cfg["mediaFile"])
+if cfg["staticFile"]:
+    checks["static"] = lambda: request("https", cfg["staticFile"], headers={"Accept-Encoding": "gzip"})
 for path in cfg["websockets"]:
     checks["ws " + path] = lambda path=path: raw("https", upgrade_request(path + "room/"))
 

@@ -1,8 +1,10 @@
 """Stub upstream for the live nginx test: echoes what it received as JSON.
 
 It also sends the app's own copies of the security headers (as Django does), so the test can check
-that nginx sends each exactly once, and answers a WebSocket handshake with 101.
-Usage: nginx-stub.py PORT
+that nginx sends each exactly once, except under /no-app-headers/ (an app that sends none, such as
+FastAPI's), and answers a WebSocket handshake with 101. Under STATIC_PREFIX it answers as WhiteNoise
+does for a collected file with a hashed name: text/css with a far-future Cache-Control.
+Usage: nginx-stub.py PORT [STATIC_PREFIX]
 """
 
 import base64
@@ -19,6 +21,9 @@ APP_HEADERS = [
     ("Permissions-Policy", "geolocation=(self)"),
 ]
 WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+STATIC_PREFIX = sys.argv[2] if len(sys.argv) > 2 else ""
+# Kept in step with STATIC_CACHE_CONTROL in nginx.ts.
+STATIC_CACHE_CONTROL = "max-age=315360000, public, immutable"
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -48,15 +53,22 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.close_connection = True
             return
+        extra = []
         if self.path.startswith("/big"):
             payload, ctype = ("lorem ipsum dolor sit amet\n" * 2000).encode(), "text/plain; charset=utf-8"
+        elif STATIC_PREFIX and self.path.startswith(STATIC_PREFIX):
+            payload, ctype = b"body{margin:0}\n", "text/css; charset=utf-8"
+            extra = [("Cache-Control", STATIC_CACHE_CONTROL), ("X-Upstream-Seen", base64.b64encode(json.dumps(seen).encode()).decode())]
         else:
             payload, ctype = json.dumps(seen).encode(), "application/json"
         self.send_response(200)
         self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in APP_HEADERS:
+        for name, value in extra:
             self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        if not self.path.startswith("/no-app-headers/"):
+            for name, value in APP_HEADERS:
+                self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
 

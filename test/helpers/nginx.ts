@@ -19,6 +19,10 @@ export const ACME_TOKEN = "probe-token-4Jx9";
 export const ACME_CONTENT = `${ACME_TOKEN}.thumbprint`;
 export const MEDIA_FILE = "hello.txt";
 export const MEDIA_CONTENT = "uploaded by a user\n";
+/** A collected static file with a content hash in its name, as ManifestStaticFilesStorage names them. */
+export const STATIC_FILE = "css/site.3f2a9c1b7e4d.css";
+/** What WhiteNoise sends for such a file (WHITENOISE_MAX_AGE for immutable files: 10 years). */
+export const STATIC_CACHE_CONTROL = "max-age=315360000, public, immutable";
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -176,6 +180,7 @@ export function nginxLive(kit: Kit, serviceNames: string[]): { results: Record<s
         maxBodyBytes: sizeBytes(plan.answers.maxBodySize),
         acmeToken: ACME_TOKEN,
         mediaFile: MEDIA_FILE,
+        staticFile: plan.routes.static ? `${plan.routes.static}${STATIC_FILE}` : null,
         websockets: plan.routes.websockets,
         asgi: plan.server.asgi,
         namesFile: join(box.dir, "dns-names"),
@@ -188,7 +193,7 @@ export function nginxLive(kit: Kit, serviceNames: string[]): { results: Record<s
 ip link set lo up
 timeout 30 python3 ${q(join(HELPERS, "nginx-dns.py"))} "$T/dns-names" &
 dns=$!
-timeout 30 python3 ${q(join(HELPERS, "nginx-stub.py"))} ${plan.port} &
+timeout 30 python3 ${q(join(HELPERS, "nginx-stub.py"))} ${plan.port} ${q(plan.routes.static ?? "")} &
 stub=$!
 timeout 30 nginx -c ${q(conf)} -g "daemon off; pid $T/nginx.pid;" 2>"$T/log/stderr.log" &
 nginx=$!

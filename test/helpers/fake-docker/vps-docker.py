@@ -3,16 +3,21 @@
 
 It keeps images (tags -> ids) and containers (service -> image) in $FAKE_DOCKER_STATE/state.json and
 implements what those scripts use, reading the real compose file with PyYAML:
-  docker compose -p NAME [--env-file F] [-f F]... build|up|run|ps|exec|logs ...
+  docker compose -p NAME [--env-file F] [-f F]... build|up|run|ps|exec|logs|stop ...
   docker image inspect [-f FORMAT] REF | docker image tag SRC DST | docker inspect -f '{{.Image}}' ID
 Compose v2 behaviour that matters here is copied: `up` never starts a service in a profile unless it
 is named; for a dependency with `condition: service_completed_successfully`, `up` stops the old
 containers of the dependent services first and then runs the dependency (a failure leaves them down).
 certbot runs are simulated against $FAKE_LE_DIR, which stands for the letsencrypt volume; `run
 --entrypoint sh certbot -c CMD` runs CMD with /etc/letsencrypt pointing there.
+nginx: the running container keeps the nginx.conf it was created with (a single-file bind mount) and
+sees nginx/snippets/ live; `exec nginx tee PATH` writes stdin to a file inside it. `nginx -t`
+(exec, or `run --entrypoint nginx nginx`) rejects a configuration holding the directive
+`bogus_directive`, as nginx rejects an unknown one. Like Docker, `run` of nginx fails while nginx
+runs: the one-off container would claim the same fixed ipv4_address.
 Failures on demand: $FAKE_FAIL, a comma list of release (the migration), health (web's check),
-certbot (issuance). `build` gives the image id $FAKE_BUILD_ID. Every call is appended to
-$FAKE_DOCKER_STATE/calls.jsonl as its argv.
+certbot (issuance), nginx (nginx runs but serves nothing: see vps-curl.py). `build` gives the image
+id $FAKE_BUILD_ID. Every call is appended to $FAKE_DOCKER_STATE/calls.jsonl as its argv.
 """
 
 import json
@@ -49,6 +54,27 @@ def resolve(state, ref):
     if ref.startswith("sha256:"):
         return ref if ref in state["tags"].values() or any(c["image"] == ref for c in state["containers"].values()) else None
     return state["tags"].get(ref if ":" in ref else ref + ":latest")
+
+
+BOGUS = re.compile(r"^\s*bogus_directive\b", re.M)
+
+
+def nginx_test(conf_text, path):
+    """`nginx -t` on a main file and the snippets (mounted live from nginx/snippets/)."""
+    texts = [(path, conf_text)]
+    for root, _, names in os.walk("nginx/snippets"):
+        for name in sorted(names):
+            if name.endswith(".conf"):
+                with open(os.path.join(root, name)) as f:
+                    texts.append(("/etc/nginx/snippets" + os.path.join(root, name)[len("nginx/snippets") :], f.read()))
+    for where, text in texts:
+        m = BOGUS.search(text)
+        if m:
+            line = text[: m.start()].count("\n") + 1
+            print(f'nginx: [emerg] unknown directive "bogus_directive" in {where}:{line}', file=sys.stderr)
+            print(f"nginx: configuration file {path} test failed", file=sys.stderr)
+            return 1
+    return 0
 
 
 def interpolate(value):
@@ -127,6 +153,7 @@ class Compose:
         if name == "nginx":
             with open("nginx/nginx.conf") as f:
                 self.state["nginx_conf"] = f.read()
+            self.state["containers"][name]["files"] = {}
 
     def run_release(self, name):
         service = self.service(name)
@@ -177,6 +204,12 @@ class Compose:
             if entrypoint == "certbot":
                 return certbot(le, command)
             fail(f"certbot run not implemented: {rest}")
+        if name == "nginx" and entrypoint == "nginx" and command in (["-t"], ["-t", "-q"]):
+            if "nginx" in self.state["containers"] and "ipv4_address" in str(self.service("nginx").get("networks")):
+                print("Error response from daemon: Address already in use", file=sys.stderr)
+                return 1
+            with open("nginx/nginx.conf") as f:
+                return nginx_test(f.read(), "/etc/nginx/nginx.conf")
         if entrypoint is None and not command:
             return self.run_release(name)
         fail(f"run not implemented: {rest}")
@@ -201,16 +234,36 @@ class Compose:
         if name == "nginx" and command == ["cat", "/etc/nginx/nginx.conf"]:
             sys.stdout.write(self.state["nginx_conf"])
             return 0
-        if name == "nginx" and command[:1] == ["nginx"] and command[1:] in (["-t", "-q"], ["-s", "reload"]):
+        if name == "nginx" and len(command) == 2 and command[0] == "tee":
+            self.state["containers"]["nginx"]["files"][command[1]] = sys.stdin.read()
             return 0
+        if name == "nginx" and command == ["nginx", "-s", "reload"]:
+            return 0
+        if name == "nginx" and command[:3] == ["nginx", "-t", "-q"]:
+            if command[3:] == []:
+                return nginx_test(self.state["nginx_conf"], "/etc/nginx/nginx.conf")
+            if command[3:4] == ["-c"] and len(command) == 5:
+                files = self.state["containers"]["nginx"]["files"]
+                if command[4] not in files:
+                    print(f'nginx: [emerg] open() "{command[4]}" failed (2: No such file or directory)', file=sys.stderr)
+                    return 1
+                return nginx_test(files[command[4]], command[4])
         fail(f"exec not implemented: {rest}")
 
     def logs(self, args):
         return 0
 
+    def stop(self, args):
+        if not args:
+            fail("stop without services would stop the whole project")
+        for name in args:
+            self.service(name)
+            self.state["containers"].pop(name, None)
+        return 0
+
     def dispatch(self):
         sub, args = self.rest[0], self.rest[1:]
-        handler = {"build": self.build, "up": self.up, "run": self.run, "ps": self.ps, "exec": self.exec, "logs": self.logs}.get(sub)
+        handler = {"build": self.build, "up": self.up, "run": self.run, "ps": self.ps, "exec": self.exec, "logs": self.logs, "stop": self.stop}.get(sub)
         if handler is None:
             fail(f"docker compose {sub} is not implemented")
         return handler(args)

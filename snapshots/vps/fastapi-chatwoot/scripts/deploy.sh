@@ -5,9 +5,10 @@
 #   --pull      git pull --ff-only first, then deploy with what was pulled (this script included)
 #   --rollback  go back to the image that ran before the last deploy, without building
 #
-# What it does: builds the image, starts PostgreSQL and Redis, keeps
-# the image being replaced as acme-app-app:previous, replaces the app containers, applies nginx
-# configuration changes and waits for the health check.
+# What it does: refuses files that still hold `create-prod-kit update` conflict markers, tests the
+# nginx configuration, builds the image, starts PostgreSQL and Redis (a failure so far stops the deploy with nothing replaced: the old version keeps serving),
+# keeps the image being replaced as acme-app-app:previous, replaces the app containers, applies
+# nginx configuration changes, and waits for the health check, first in web, then through nginx.
 set -Eeuo pipefail
 SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$SELF")/.."
@@ -57,6 +58,35 @@ if ((PULL)); then
   exec "$BASH" "$SELF"
 fi
 
+# `create-prod-kit update` leaves conflict blocks (<<<<<<< yours ... >>>>>>> create-prod-kit) where
+# your edits and its changes overlap. Nothing that still holds one may reach the image or a container.
+KIT_FILES=(Dockerfile docker-compose.prod.yml nginx gunicorn.conf.py scripts)
+# (grep's status would be 2 for a missing file even with a match: its output decides.)
+conflicted=$(grep -rlsxE -e '<{7} yours' -e '>{7} create-prod-kit' -- "${KIT_FILES[@]}" || true)
+if [[ -n $conflicted ]]; then
+  die "unresolved create-prod-kit update conflicts in ${conflicted//$'\n'/, }: resolve each <<<<<<< yours ... >>>>>>> create-prod-kit block, then deploy again (nothing was built or replaced)"
+fi
+
+# The nginx.conf the running nginx started with is what `cat` shows inside it (a single-file bind
+# mount keeps showing the file nginx started with once git replaces it).
+nginx_conf_unchanged() {
+  "${COMPOSE[@]}" exec -T nginx cat /etc/nginx/nginx.conf 2>/dev/null | cmp -s - nginx/nginx.conf
+}
+
+# `nginx -t` on nginx/ as it is now, without touching the nginx that serves. A changed nginx.conf is
+# copied into the running nginx and tested there (a throwaway container of the service cannot start
+# while nginx runs: both would claim its fixed address); with nginx down, in a throwaway container.
+NGINX_TEST_CONF=/tmp/nginx.conf.deploy-test
+test_nginx() {
+  if nginx_conf_unchanged; then
+    "${COMPOSE[@]}" exec -T nginx nginx -t -q
+  elif "${COMPOSE[@]}" exec -T nginx tee "$NGINX_TEST_CONF" <nginx/nginx.conf >/dev/null 2>&1; then
+    "${COMPOSE[@]}" exec -T nginx nginx -t -q -c "$NGINX_TEST_CONF"
+  else
+    "${COMPOSE[@]}" run --rm --no-deps -T --entrypoint nginx nginx -t -q
+  fi
+}
+
 # The image id the running web container was started from; empty before the first deploy.
 running_image() {
   local ids
@@ -74,6 +104,7 @@ if ((ROLLBACK)); then
   # Migrations are not reversed automatically: see "Rolling back" in docs/RUNBOOK.md.
   "${COMPOSE[@]}" up -d --no-build --remove-orphans
 else
+  test_nginx || die "nginx rejects the configuration in nginx/ (see above): nothing was replaced, nginx keeps serving the previous one"
   running=$(running_image)
   "${COMPOSE[@]}" build --pull
   "${COMPOSE[@]}" up -d --wait db redis
@@ -85,25 +116,50 @@ else
 fi
 
 # nginx finds new web containers on its own (it resolves web per request); what it does not pick up
-# is a changed configuration. A reload applies changed snippets. nginx.conf is a single-file bind
-# mount, which keeps showing the file nginx started with once git replaces it: recreate nginx then.
-if "${COMPOSE[@]}" exec -T nginx cat /etc/nginx/nginx.conf | cmp -s - nginx/nginx.conf; then
+# is a changed configuration. A reload applies changed snippets; a changed nginx.conf needs a new
+# container (see nginx_conf_unchanged), created only once the new file passes `nginx -t`.
+if nginx_conf_unchanged; then
   "${COMPOSE[@]}" exec -T nginx nginx -t -q || die "nginx rejects the configuration in nginx/ (it keeps the previous one)"
   "${COMPOSE[@]}" exec -T nginx nginx -s reload
 else
+  test_nginx || die "nginx rejects nginx/nginx.conf (see above): nginx was not recreated and keeps serving the previous configuration"
   "${COMPOSE[@]}" up -d --no-deps --force-recreate nginx
 fi
 
 printf 'waiting for the health check'
+healthy=0
 for _ in $(seq 1 30); do
   if "${COMPOSE[@]}" exec -T web python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=3)" >/dev/null 2>&1; then
-    printf ' ok\n'
-    "${COMPOSE[@]}" ps
-    exit 0
+    healthy=1
+    break
   fi
   printf '.'
   sleep 2
 done
-printf '\n'
-"${COMPOSE[@]}" logs --tail 50 web >&2
-die "the web service did not become healthy; roll back with scripts/deploy.sh --rollback"
+if ((!healthy)); then
+  printf '\n'
+  "${COMPOSE[@]}" logs --tail 50 web >&2
+  die "the web service did not become healthy; roll back with scripts/deploy.sh --rollback"
+fi
+printf ' ok\n'
+
+# The same path as a client reaches it: through nginx (TLS, the server name, the proxy), from this
+# host. A healthy web behind an nginx that does not serve it is a site that is down.
+URL="https://app.example.com/healthz"
+if command -v curl >/dev/null 2>&1; then
+  printf 'checking %s through nginx' "$URL"
+  for _ in $(seq 1 15); do
+    if error=$(curl -fsS -k -o /dev/null --max-time 5 --resolve "app.example.com:443:127.0.0.1" "$URL" 2>&1); then
+      printf ' ok\n'
+      "${COMPOSE[@]}" ps
+      exit 0
+    fi
+    printf '.'
+    sleep 2
+  done
+  printf '\n'
+  "${COMPOSE[@]}" logs --tail 50 nginx >&2
+  die "web is healthy, but nginx does not serve $URL ($error); roll back with scripts/deploy.sh --rollback"
+fi
+printf 'warning: curl is not installed, so the check through nginx (%s) was skipped: install curl, or check the site yourself\n' "$URL" >&2
+"${COMPOSE[@]}" ps
