@@ -95,7 +95,9 @@ export function nextSteps(plan: Plan, actions: WriteAction[], command: string, o
     steps.push("No git remote was found: re-run with --set gitRepo=https://github.com/OWNER/REPO.git (easypanel/template.json builds from it).");
   if (plan.frontend)
     steps.push(`A JavaScript front end is in ${plan.frontend.dir}/: the kit does not build or deploy it; docs/RUNBOOK.md says how to host it beside the API.`);
-  steps.push("Copy .env.production.example to .env.production (gitignored) and fill it in; never commit it.");
+  steps.push(
+    "Run `npx create-prod-kit secrets --write`: it creates .env.production (gitignored, mode 600) with strong values for every secret; fill in the rest, never commit it.",
+  );
   steps.push("Follow docs/RUNBOOK.md for the first deploy, and tick docs/PRODUCTION_CHECKLIST.md before going live.");
   return [
     "",
