@@ -67,7 +67,7 @@ describe("init", () => {
     expect(r.out).toContain("Next steps:");
     expect(r.out).toMatch(/npx create-prod-kit --platform vps --stack django-celery --name cli-\w+ --domain app\.example\.com/);
     // The printed command reproduces the same kit.
-    const again = run(["--dir", dir, ...r.out.split("\n").find((l) => l.includes("npx create-prod-kit"))!.trim().split(" ").slice(2)]);
+    const again = run(["--dir", dir, ...r.out.split("\n").find((l) => /^\s+npx create-prod-kit --platform/.test(l))!.trim().split(" ").slice(2)]);
     expect(again.code).toBe(0);
     expect(again.out).toMatch(/Dockerfile\s+identical/);
     expect(again.out).not.toMatch(/created|overwritten/);
