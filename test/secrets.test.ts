@@ -66,7 +66,7 @@ describe("create-prod-kit secrets", () => {
     expect(readFileSync(join(dir, ".dockerignore"), "utf8")).toMatch(/^\*\*\/\.env\.\*$/m);
     // No secret reached a file git would commit.
     git(dir, "add", "-A");
-    const tracked = git(dir, "grep", "--cached", "-F", written.get("SECRET_KEY")!);
+    const tracked = git(dir, "grep", "--cached", "-F", "-e", written.get("SECRET_KEY")!);
     expect(tracked.status).toBe(1);
   });
 
