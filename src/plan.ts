@@ -18,7 +18,12 @@ export interface Process {
 export type Datastore = "postgres" | "redis";
 
 export type EnvSource =
-  | { kind: "generated" }
+  /**
+   * A random secret. `command` prints a valid one (default: any random string will do). `manual`: a
+   * person generates it and keeps a copy, never a platform's generator (a format the generator does
+   * not promise, or a key whose loss loses data).
+   */
+  | { kind: "generated"; command?: string; manual?: boolean }
   | { kind: "user"; example: string }
   | { kind: "datastore"; store: Datastore }
   | { kind: "value"; value: string };

@@ -54,6 +54,10 @@ export function docsContext(plan: Plan, platform: PlatformModule) {
     webhookUrl: plan.routes.webhook ? `https://${plan.domain}${plan.routes.webhook}` : "",
     secrets: plan.env.filter((v) => v.secret),
     userVars: plan.env.filter((v) => v.source.kind === "user"),
+    /** What Render asks for (sync: false): user values and the secrets a person must generate. */
+    askedVars: plan.env.filter((v) => v.source.kind === "user" || (v.source.kind === "generated" && v.source.manual)),
+    /** Random secrets besides SECRET_KEY (which the docs name on their own), each with how to generate it. */
+    generatedVars: plan.env.filter((v) => v.source.kind === "generated" && v.name !== "SECRET_KEY"),
     is: {
       [plan.stack]: true,
       [platform.id]: true,
