@@ -52,6 +52,23 @@ export interface DjangoPlan {
   djangoCeleryBeat: boolean;
 }
 
+/** A third-party service the app uses (detected), whose variables are in `Plan.env`. */
+export interface PlanIntegration {
+  /** Its module under src/integrations/. */
+  id: string;
+  title: string;
+  /** The dependency that brought it, if any. */
+  package?: string;
+  /** file:line where the code shows it (an import, or the first read of one of its variables). */
+  at?: string;
+  /** Its variables as this app names them, with the kit's name for each and where the code reads it. */
+  env: { name: string; standard?: string; readAt?: string }[];
+  /** The route receiving its webhook, when the code has one. */
+  webhook?: { path: string; at: string; complete: boolean };
+  /** The stack's own sections of the docs cover it (Chatwoot and OpenAI in fastapi-chatwoot). */
+  builtIn: boolean;
+}
+
 export interface Plan {
   stack: StackId;
   framework: "django" | "fastapi";
@@ -80,6 +97,8 @@ export interface Plan {
   processes: Process[];
   datastores: Datastore[];
   env: EnvVar[];
+  /** Third-party services detected in the app; their variables are in `env`. */
+  integrations: PlanIntegration[];
   routes: {
     /** URL prefix of collected static files, served by WhiteNoise (and cached by nginx). */
     static?: string;

@@ -1,5 +1,6 @@
 // What the user reads at the end: the file list with statuses, then the next steps.
 import { PLACEHOLDER_GIT_REPO } from "./answers.js";
+import { integrationSteps } from "./integrations/next-steps.js";
 import type { Plan } from "./plan.js";
 import { createTwoFilesPatch } from "diff";
 import { STATE_DIR } from "./state.js";
@@ -90,6 +91,7 @@ export function nextSteps(plan: Plan, actions: WriteAction[], command: string, o
     steps.push(`No health endpoint was found: add GET ${plan.healthPath} returning 200 (platform probes and the Docker HEALTHCHECK call it).`);
   if (plan.answers.platform === "easypanel" && plan.answers.gitRepo === PLACEHOLDER_GIT_REPO)
     steps.push("No git remote was found: re-run with --set gitRepo=https://github.com/OWNER/REPO.git (easypanel/template.json builds from it).");
+  steps.push(...integrationSteps(plan));
   steps.push("Copy .env.production.example to .env.production (gitignored) and fill it in; never commit it.");
   steps.push("Follow docs/RUNBOOK.md for the first deploy, and tick docs/PRODUCTION_CHECKLIST.md before going live.");
   return [

@@ -1,12 +1,18 @@
-// Integrations (src/integrations/): detected from an app's dependencies and code, with the names
-// its code gives their variables. A name the code reads wins over the kit's; a library that is
-// absent adds nothing.
+// Integrations (src/integrations/): detected from an app's dependencies and code, each adds its
+// variables once to every platform's files (the env example with [secret] marks, render.yaml's shared
+// group, the Railway and Easypanel variable lists) and its sections to the runbook and checklist.
+// A name the app's code reads wins over the kit's; a library that is absent adds nothing.
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as prettier from "prettier";
 import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { PLATFORMS, type PlatformId } from "../src/answers.js";
 import { detectRepo } from "../src/detect/repo.js";
-import { FIXTURES } from "./helpers/kit.js";
+import type { GeneratedFile } from "../src/files/generated-file.js";
+import { integrationSteps } from "../src/integrations/next-steps.js";
+import { FIXTURES, renderFiles } from "./helpers/kit.js";
 
 const INTEGRATIONS = join(FIXTURES, "integrations");
 const app = (name: string) => join(INTEGRATIONS, name);
@@ -66,6 +72,41 @@ const CASES: Case[] = [
   { app: "sentry", ids: ["sentry"], vars: { SENTRY_DSN: u(true) } },
 ];
 
+const RENDER_ENTRY: Record<Kind, (name: string) => object | undefined> = {
+  user: (key) => ({ key, sync: false }),
+  asked: (key) => ({ key, sync: false }),
+  generated: (key) => ({ key, generateValue: true }),
+  value: () => undefined,
+};
+
+function kitFor(name: string, platform: PlatformId) {
+  const facts = detectRepo(app(name));
+  return { facts, ...renderFiles(platform, facts.stack!, { app: app(name) }) };
+}
+
+const fileOf = (files: GeneratedFile[], path: string) => {
+  const f = files.find((x) => x.path === path);
+  if (!f) throw new Error(`no ${path}`);
+  return f.content;
+};
+
+/** The env example's entries: each `NAME=` line (set or commented out) with the comments above it. */
+function envEntries(example: string): { name: string; comments: string; value: string; commented: boolean }[] {
+  return example.split(/\n\n+/).flatMap((block) => {
+    const lines = block.split("\n");
+    const m = /^(# )?([A-Z][A-Z0-9_]*)=(.*)$/.exec(lines[lines.length - 1]!);
+    return m ? [{ name: m[2]!, comments: lines.slice(0, -1).join("\n"), value: m[3]!, commented: Boolean(m[1]) }] : [];
+  });
+}
+
+const section = (markdown: string, heading: string) => {
+  const start = markdown.indexOf(`\n${heading}\n`);
+  if (start < 0) return "";
+  const level = heading.split(" ")[0]!;
+  const next = markdown.slice(start + heading.length + 2).search(new RegExp(`^#{1,${level.length}} `, "m"));
+  return next < 0 ? markdown.slice(start) : markdown.slice(start, start + heading.length + 2 + next);
+};
+
 describe.each(CASES)("$app", (c) => {
   it("is detected from the dependency and the code", () => {
     const facts = detectRepo(app(c.app));
@@ -74,11 +115,90 @@ describe.each(CASES)("$app", (c) => {
     expect(facts.integrations.flatMap((i) => i.envVars.map((v) => v.name))).toEqual(Object.keys(c.vars));
     expect(facts.integrations[0]!.webhook?.path).toBe(c.webhook?.slice(DOMAIN.length));
   });
+
+  describe.each(PLATFORMS.map((platform) => ({ platform })))("on $platform", ({ platform }) => {
+    const { plan, files } = kitFor(c.app, platform);
+    const names = Object.keys(c.vars);
+
+    it("lists each variable once in .env.production.example, [secret] where secret, no value for a secret", () => {
+      const entries = envEntries(fileOf(files, ".env.production.example"));
+      for (const name of names) {
+        const found = entries.filter((e) => e.name === name);
+        expect(found, name).toHaveLength(1);
+        expect(found[0]!.commented, name).toBe(false);
+        expect(/\[secret\]/.test(found[0]!.comments), `${name} [secret]`).toBe(c.vars[name]!.secret);
+        // A secret's value is empty or a visible placeholder (sk_live_...), never a real-looking value.
+        if (c.vars[name]!.secret) expect(found[0]!.value, name).toMatch(/^$|^[a-z_-]*\.\.\.$/);
+      }
+    });
+
+    it("puts each variable once in the platform's own variable list", () => {
+      for (const name of names) {
+        const spec = c.vars[name]!;
+        if (platform === "render") {
+          const blueprint = parse(fileOf(files, "render.yaml"));
+          const all = [...blueprint.services, ...blueprint.envVarGroups].flatMap((s: { envVars?: { key?: string }[] }) => s.envVars ?? []);
+          expect(all.filter((e) => e.key === name), name).toHaveLength(1);
+          const shared = blueprint.envVarGroups[0].envVars.find((e: { key: string }) => e.key === name);
+          const expected = RENDER_ENTRY[spec.render](name);
+          if (expected) expect(shared, name).toEqual(expected);
+          else expect(shared, name).toMatchObject({ key: name, value: expect.any(String) });
+        }
+        if (platform === "railway") {
+          const runbook = fileOf(files, "docs/RUNBOOK.md");
+          expect(runbook.match(new RegExp(`^ {3}${name}=.*$`, "gm")), name).toHaveLength(1);
+          expect(runbook.split(`${name}=\${{shared.${name}}}`).length - 1, name).toBe(1);
+        }
+        if (platform === "easypanel") {
+          const template = JSON.parse(fileOf(files, "easypanel/template.json"));
+          for (const service of template.services.filter((s: { type: string }) => s.type === "app")) {
+            const lines = (service.data.env as string).split("\n").filter((l) => l.startsWith(`${name}=`));
+            expect(lines, `${service.data.serviceName}: ${name}`).toHaveLength(1);
+            if (spec.secret) expect(lines[0], name).toBe(`${name}=`);
+          }
+        }
+      }
+      expect(plan.env.filter((v) => names.includes(v.name))).toHaveLength(names.length);
+    });
+
+    it("gives the runbook an Integrations section and the checklist its checks", () => {
+      const runbook = section(fileOf(files, "docs/RUNBOOK.md"), "## Integrations");
+      const checklist = section(fileOf(files, "docs/PRODUCTION_CHECKLIST.md"), "## Integrations");
+      for (const integration of plan.integrations) {
+        expect(runbook).toContain(`### ${integration.title}`);
+        expect(checklist).toMatch(new RegExp(`^- \\[ \\] ${integration.title.split(" ")[0]}`, "m"));
+      }
+      for (const name of names) expect(runbook, name).toContain(`- \`${name}\`: `);
+      expect(runbook).toMatch(/^- Rotation: /m);
+      if (c.webhook) {
+        expect(runbook).toContain(`Webhook: `);
+        expect(runbook).toContain(`\`${c.webhook}\``);
+        expect(runbook).toMatch(/^- Verify each delivery: /m);
+        expect(checklist).toMatch(/registered with its `https:\/\/app\.example\.com` URL, verifies its signature/);
+      }
+    });
+
+    it("writes prettier-formatted docs and platform files whose links resolve", async () => {
+      for (const f of files.filter((x) => /\.(ya?ml|json|md)$/.test(x.path))) {
+        expect(f.content, f.path).toBe(await prettier.format(f.content, { filepath: f.path }));
+      }
+      const docs = ["RUNBOOK.md", "PRODUCTION_CHECKLIST.md"].map((n) => ({ n, text: fileOf(files, `docs/${n}`) }));
+      const slug = (h: string) => h.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/ /g, "-");
+      const anchors = Object.fromEntries(docs.map((d) => [d.n, [...d.text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1]!))]));
+      for (const d of docs) {
+        for (const m of d.text.matchAll(/\]\(([A-Z_]+\.md)?#([^)]+)\)/g)) expect(anchors[m[1] ?? d.n], m[0]).toContain(m[2]);
+      }
+    });
+  });
 });
 
 describe("names the app's code reads win", () => {
+  const facts = detectRepo(app("nonstandard"));
+  const { plan, files } = renderFiles("render", "django-celery", { app: app("nonstandard") });
+  const envNames = plan.env.map((v) => v.name);
+
   it("takes the code's names (os.environ, django-environ, python-decouple) and other prefixed variables it reads", () => {
-    const found = detectRepo(app("nonstandard")).integrations;
+    const found = facts.integrations;
     expect(found.map((i) => i.id)).toEqual(["twilio", "openai", "stripe"]);
     const vars = Object.fromEntries(found.map((i) => [i.id, i.envVars.map((v) => [v.name, v.standard ?? null, v.readAt])]));
     expect(vars.twilio).toEqual([
@@ -98,11 +218,64 @@ describe("names the app's code reads win", () => {
     ]);
     expect(found.find((i) => i.id === "stripe")!.webhook).toEqual({ path: "/api/stripe/events/", at: "booking/urls.py:6", complete: true });
   });
+
+  it("lists the code's names in the Plan, once each, and no kit name they replace", () => {
+    for (const name of ["TWILIO_SID", "TWILIO_TOKEN", "TWILIO_FROM", "TWILIO_VERIFY_SERVICE_SID", "OPENAI_KEY", "OPENAI_CHAT_MODEL", "STRIPE_API_KEY", "STRIPE_ENDPOINT_SECRET"]) {
+      expect(envNames.filter((n) => n === name), name).toHaveLength(1);
+    }
+    // Replaced by the code's names, or not read by the code at all (the publishable key).
+    for (const name of ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_PHONE_NUMBER", "OPENAI_API_KEY", "OPENAI_MODEL", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"]) {
+      expect(envNames, name).not.toContain(name);
+    }
+    const secret = Object.fromEntries(plan.env.map((v) => [v.name, v.secret]));
+    expect([secret.TWILIO_TOKEN, secret.STRIPE_API_KEY, secret.STRIPE_ENDPOINT_SECRET, secret.OPENAI_KEY]).toEqual([true, true, true, true]);
+    expect([secret.TWILIO_SID, secret.TWILIO_FROM, secret.TWILIO_VERIFY_SERVICE_SID, secret.OPENAI_CHAT_MODEL]).toEqual([false, false, false, false]);
+  });
+
+  it("says where each name was read, in the env example, the runbook and the next steps", () => {
+    const twilioSid = envEntries(fileOf(files, ".env.production.example")).find((e) => e.name === "TWILIO_SID")!;
+    expect(twilioSid.comments).toContain("Read in clinic/settings.py:19.");
+    const runbook = section(fileOf(files, "docs/RUNBOOK.md"), "## Integrations");
+    expect(runbook).toContain("`STRIPE_ENDPOINT_SECRET`: The webhook endpoint's **Signing secret**");
+    expect(runbook).toContain("`https://app.example.com/api/stripe/events/`");
+    expect(runbook).toContain('request.headers["Stripe-Signature"], STRIPE_ENDPOINT_SECRET)');
+    const steps = integrationSteps(plan).join("\n");
+    expect(steps).toContain("TWILIO_SID (clinic/settings.py:19) instead of TWILIO_ACCOUNT_SID");
+    expect(steps).toContain("STRIPE_API_KEY (clinic/settings.py:23) instead of STRIPE_SECRET_KEY");
+    expect(steps).toContain("OPENAI_KEY (booking/ai.py:4) instead of OPENAI_API_KEY");
+    expect(steps).toContain("TWILIO_VERIFY_SERVICE_SID (clinic/settings.py:22), which your code also reads");
+  });
+
+  it("renames the fastapi-chatwoot stack's own variables too, and its runbook follows", () => {
+    const { plan: bot, files: botFiles } = renderFiles("railway", "fastapi-chatwoot", { app: app("fastapi-names") });
+    const names = bot.env.map((v) => v.name);
+    expect(names).toContain("CHATWOOT_ACCESS_TOKEN");
+    expect(names).toContain("OPENAI_KEY");
+    expect(names).not.toContain("CHATWOOT_BOT_TOKEN");
+    expect(names).not.toContain("OPENAI_API_KEY");
+    expect(new Set(names).size).toBe(names.length);
+    const runbook = fileOf(botFiles, "docs/RUNBOOK.md");
+    expect(runbook).toContain('BOT_TOKEN = os.environ["CHATWOOT_ACCESS_TOKEN"]');
+    expect(runbook).toContain('AsyncOpenAI(api_key=os.environ["OPENAI_KEY"]');
+    expect(runbook).not.toContain("CHATWOOT_BOT_TOKEN");
+    // The stack's own sections cover Chatwoot and OpenAI: no second Integrations section for them.
+    expect(runbook).not.toContain("## Integrations");
+  });
 });
 
 describe("without the library", () => {
-  it("finds nothing: names read without twilio/stripe/openai, boto3 not used for S3, cryptography not for Fernet", () => {
-    expect(detectRepo(app("negative")).integrations).toEqual([]);
+  const facts = detectRepo(app("negative"));
+  const { plan, files } = renderFiles("render", "django-celery", { app: app("negative") });
+
+  it("adds nothing: names read without twilio/stripe/openai, boto3 not used for S3, cryptography not for Fernet", () => {
+    expect(facts.integrations).toEqual([]);
+    expect(plan.integrations).toEqual([]);
+    const example = fileOf(files, ".env.production.example");
+    expect(example).not.toMatch(/^(?:# )?(?:TWILIO|STRIPE|OPENAI|AWS|FERNET|FIELD_ENCRYPTION)_?[A-Z_]*=/m);
+    expect(fileOf(files, "render.yaml")).not.toMatch(/TWILIO|STRIPE|OPENAI|AWS_|FERNET/);
+    expect(fileOf(files, "docs/RUNBOOK.md")).not.toContain("## Integrations");
+    expect(fileOf(files, "docs/PRODUCTION_CHECKLIST.md")).not.toContain("## Integrations");
+    expect(integrationSteps(plan)).toEqual([]);
   });
 });
 
