@@ -50,6 +50,8 @@ export interface DjangoPlan {
   celery: boolean;
   channels: boolean;
   djangoCeleryBeat: boolean;
+  /** The env var the production settings make djangorestframework-simplejwt sign with, when the app's own settings read none. */
+  jwtSigningKey?: string;
 }
 
 /** A third-party service the app uses (detected), whose variables are in `Plan.env`. */

@@ -2,7 +2,8 @@
 // variables once to every platform's files (the env example with [secret] marks, render.yaml's shared
 // group, the Railway and Easypanel variable lists) and its sections to the runbook and checklist.
 // A name the app's code reads wins over the kit's; a library that is absent adds nothing.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as prettier from "prettier";
@@ -12,7 +13,7 @@ import { PLATFORMS, type PlatformId } from "../src/answers.js";
 import { detectRepo } from "../src/detect/repo.js";
 import type { GeneratedFile } from "../src/files/generated-file.js";
 import { integrationSteps } from "../src/integrations/next-steps.js";
-import { FIXTURES, renderFiles } from "./helpers/kit.js";
+import { FIXTURES, generateKit, renderFiles } from "./helpers/kit.js";
 
 const INTEGRATIONS = join(FIXTURES, "integrations");
 const app = (name: string) => join(INTEGRATIONS, name);
@@ -325,5 +326,49 @@ describe("detection rules", () => {
       "shop/config.py": 'from pydantic_settings import BaseSettings\n\n\nclass Settings(BaseSettings):\n    stripe_api_key: str\n\n    class Config:\n        env_file = ".env"\n',
     });
     expect(detectRepo(plain).integrations[0]!.envVars.map((v) => [v.name, v.standard])).toEqual([["STRIPE_API_KEY", "STRIPE_SECRET_KEY"]]);
+  });
+});
+
+describe("JWT signing key in the production settings", () => {
+  const kits: ReturnType<typeof generateKit>[] = [];
+  afterAll(() => kits.forEach((k) => k.cleanup()));
+  const run = (dir: string, module: string, env: Record<string, string>) =>
+    spawnSync("/usr/bin/python3", ["-c", `import ${module} as s; print(s.SIMPLE_JWT.get("SIGNING_KEY"), s.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"])`], {
+      cwd: dir,
+      encoding: "utf8",
+      env: {
+        PATH: process.env.PATH,
+        SECRET_KEY: "k3y-".repeat(15) + "Zq9!",
+        DATABASE_URL: "postgres://app:pw@127.0.0.1:5432/app",
+        REDIS_URL: "redis://127.0.0.1:6379/0",
+        ALLOWED_HOSTS: "app.example.com",
+        ...env,
+      },
+    });
+
+  it("is wired into SIMPLE_JWT from JWT_SIGNING_KEY when the app's settings read none, keeping their other keys", () => {
+    const k = generateKit("vps", "django-celery", { app: app("jwt") });
+    kits.push(k);
+    expect(k.plan.django?.jwtSigningKey).toBe("JWT_SIGNING_KEY");
+    const ok = run(k.dir, "api_site.settings_production", { JWT_SIGNING_KEY: "jwt-key-for-production" });
+    expect(ok.stderr).toBe("");
+    expect(ok.stdout.trim()).toBe("jwt-key-for-production 0:15:00");
+    const missing = run(k.dir, "api_site.settings_production", {});
+    expect(missing.stderr).toContain("JWT_SIGNING_KEY is not set");
+  });
+
+  it("is left to the app when its settings read their own name", () => {
+    const dir = mkdtempSync(join(tmpdir(), "jwt-own-"));
+    cpSync(app("jwt"), dir, { recursive: true });
+    const settings = join(dir, "api_site", "settings.py");
+    writeFileSync(settings, readFileSync(settings, "utf8").replace('"ACCESS_TOKEN_LIFETIME"', '"SIGNING_KEY": os.environ["JWT_SECRET"], "ACCESS_TOKEN_LIFETIME"'));
+    const k = generateKit("render", "django-celery", { app: dir });
+    kits.push(k);
+    rmSync(dir, { recursive: true, force: true });
+    expect(k.plan.django?.jwtSigningKey).toBeUndefined();
+    expect(k.plan.env.map((v) => v.name)).toContain("JWT_SECRET");
+    expect(k.plan.env.map((v) => v.name)).not.toContain("JWT_SIGNING_KEY");
+    expect(k.read("api_site/settings_production.py")).not.toContain("SIMPLE_JWT");
+    expect(run(k.dir, "api_site.settings_production", { JWT_SECRET: "own" }).stdout.trim()).toBe("own 0:15:00");
   });
 });

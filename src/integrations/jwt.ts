@@ -20,9 +20,15 @@ export const jwt: IntegrationSpec = {
       where: "A random value generated for production only, like `SECRET_KEY` but different from it.",
     },
   ],
+  notes: (n) =>
+    n.readAt(JWT_SIGNING_KEY)
+      ? []
+      : [
+          `Your settings read no signing key, so the production settings set \`SIMPLE_JWT["SIGNING_KEY"]\` from \`${JWT_SIGNING_KEY}\` (for HMAC algorithms, the default \`HS256\`). The first deploy with it invalidates tokens signed with \`SECRET_KEY\`: users log in again once.`,
+        ],
   rotation: (n) =>
     `Rotating \`${n.of(JWT_SIGNING_KEY)}\` invalidates every issued access and refresh token, so everyone logs in again: do it at a quiet hour, or at once if it leaked.`,
   checklist: (n) => [
-    `JWT: tokens are signed with \`${n.of(JWT_SIGNING_KEY)}\`, not \`SECRET_KEY\`; access tokens live minutes, not days, and refresh tokens rotate with the blacklist app if users must be able to log out everywhere.`,
+    `JWT: tokens are signed with \`${n.of(JWT_SIGNING_KEY)}\`, not \`SECRET_KEY\`${n.readAt(JWT_SIGNING_KEY) ? "" : " (done by the kit: the production settings set `SIMPLE_JWT[\"SIGNING_KEY\"]`)"}; access tokens live minutes, not days, and refresh tokens rotate with the blacklist app if users must be able to log out everywhere.`,
   ],
 };

@@ -20,7 +20,7 @@ export function integrationSteps(plan: Plan): string[] {
   }
   // Neither the code nor the library reads these: the kit names them, the app must read them.
   const unread = all.filter((v) => {
-    if (v.readAt || v.integration.builtIn) return false;
+    if (v.readAt || v.integration.builtIn || v.name === plan.django?.jwtSigningKey) return false;
     return !varSpec(integrationSpec(v.integration.id), v.standard)?.libraryReads;
   });
   if (unread.length) {

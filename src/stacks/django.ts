@@ -2,6 +2,7 @@
 // the env every Django deployment reads, and detection of the Django module paths.
 import type { Answers, AnswersInput } from "../answers.js";
 import type { RepoFacts } from "../detect/repo.js";
+import { JWT_SIGNING_KEY } from "../integrations/jwt.js";
 import type { DjangoPlan, EnvVar, Process } from "../plan.js";
 import { databaseUrl, logLevel, redisUrl, sentryDsn, webConcurrency } from "./common.js";
 
@@ -38,7 +39,13 @@ export function djangoPlan(answers: Answers, facts: RepoFacts, opts: { celery: b
     celery: opts.celery,
     channels: opts.channels,
     djangoCeleryBeat: facts.usesDjangoCeleryBeat,
+    jwtSigningKey: jwtToWire(facts),
   };
+}
+
+/** Simple JWT signs with SECRET_KEY unless told otherwise: when the app's code reads no signing key, the production settings wire the kit's. */
+function jwtToWire(facts: RepoFacts): string | undefined {
+  return facts.integrations.find((i) => i.id === "jwt")?.envVars.find((v) => v.standard === JWT_SIGNING_KEY && !v.readAt)?.name;
 }
 
 export function djangoRequired(answers: Answers): { key: keyof Answers; hint: string }[] {
