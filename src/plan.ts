@@ -27,7 +27,12 @@ export type SecretFormat =
   | "fernet";
 
 export type EnvSource =
-  | { kind: "generated"; format?: SecretFormat }
+  /**
+   * A random secret, in the format its reader takes. `command` prints a valid one (for the docs);
+   * `manual`: a person generates it and keeps a copy, never a platform's generator (a format the
+   * generator does not promise, or a key whose loss loses data).
+   */
+  | { kind: "generated"; format?: SecretFormat; command?: string; manual?: boolean }
   | { kind: "user"; example: string }
   | { kind: "datastore"; store: Datastore }
   | { kind: "value"; value: string };
@@ -54,6 +59,25 @@ export interface DjangoPlan {
   celery: boolean;
   channels: boolean;
   djangoCeleryBeat: boolean;
+  /** The env var the production settings make djangorestframework-simplejwt sign with, when the app's own settings read none. */
+  jwtSigningKey?: string;
+}
+
+/** A third-party service the app uses (detected), whose variables are in `Plan.env`. */
+export interface PlanIntegration {
+  /** Its module under src/integrations/. */
+  id: string;
+  title: string;
+  /** The dependency that brought it, if any. */
+  package?: string;
+  /** file:line where the code shows it (an import, or the first read of one of its variables). */
+  at?: string;
+  /** Its variables as this app names them, with the kit's name for each and where the code reads it. */
+  env: { name: string; standard?: string; readAt?: string }[];
+  /** The route receiving its webhook, when the code has one. */
+  webhook?: { path: string; at: string; complete: boolean };
+  /** The stack's own sections of the docs cover it (Chatwoot and OpenAI in fastapi-chatwoot). */
+  builtIn: boolean;
 }
 
 export interface Plan {
@@ -88,6 +112,8 @@ export interface Plan {
   processes: Process[];
   datastores: Datastore[];
   env: EnvVar[];
+  /** Third-party services detected in the app; their variables are in `env`. */
+  integrations: PlanIntegration[];
   routes: {
     /** URL prefix of collected static files, served by WhiteNoise (behind nginx on VPS, which passes its cache headers on). */
     static?: string;

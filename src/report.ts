@@ -1,5 +1,6 @@
 // What the user reads at the end: the file list with statuses, then the next steps.
 import { PLACEHOLDER_GIT_REPO } from "./answers.js";
+import { integrationSteps } from "./integrations/next-steps.js";
 import type { Plan } from "./plan.js";
 import { createTwoFilesPatch } from "diff";
 import { STATE_DIR } from "./state.js";
@@ -93,6 +94,7 @@ export function nextSteps(plan: Plan, actions: WriteAction[], command: string, o
     steps.push(`No health endpoint was found: add GET ${plan.healthPath} returning 200 (platform probes and the Docker HEALTHCHECK call it).`);
   if (plan.answers.platform === "easypanel" && plan.answers.gitRepo === PLACEHOLDER_GIT_REPO)
     steps.push("No git remote was found: re-run with --set gitRepo=https://github.com/OWNER/REPO.git (easypanel/template.json builds from it).");
+  steps.push(...integrationSteps(plan));
   if (plan.frontend)
     steps.push(`A JavaScript front end is in ${plan.frontend.dir}/: the kit does not build or deploy it; docs/RUNBOOK.md says how to host it beside the API.`);
   steps.push(

@@ -1,6 +1,6 @@
 // Every app layout (the three examples and fixtures laid out differently) × every platform generates
 // a kit whose platform files validate against their schemas and whose Dockerfile passes the rules.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv from "ajv";
 import Ajv2020 from "ajv/dist/2020.js";
@@ -29,6 +29,10 @@ const APPS = [
   join(FIXTURES, "fastapi-reqs-prod"),
   join(FIXTURES, "ambiguous"),
   join(FIXTURES, "monorepo"),
+  // One app per integration (test/integrations.test.ts), plus names from the code and none at all.
+  ...readdirSync(join(FIXTURES, "integrations"))
+    .sort()
+    .map((name) => join(FIXTURES, "integrations", name)),
 ];
 const cases = APPS.flatMap((app) => PLATFORMS.map((platform) => ({ app, platform, label: `${app.split("/").slice(-2).join("/")} on ${platform}` })));
 

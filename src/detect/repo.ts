@@ -4,8 +4,11 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { PackageManager, StackId } from "../answers.js";
 import { normaliseName, readDependencies, type DependencyInfo } from "./dependencies.js";
+import { envReads } from "./env-reads.js";
+import { detectIntegrations, type DetectedIntegration } from "./integrations.js";
 import { listPythonFiles, type PythonFile } from "./python-files.js";
 import { detectPythonVersion, type PythonDetection } from "./python-version.js";
+import { routes } from "./routes.js";
 
 export { normaliseName };
 
@@ -59,6 +62,8 @@ export interface RepoFacts {
   gitBranch?: string;
   /** Web-socket URL prefixes found in Channels routing, e.g. /ws/. */
   websocketPaths: string[];
+  /** Third-party services the app uses (Twilio, Stripe, S3, ...), with the env names its code reads. */
+  integrations: DetectedIntegration[];
 }
 
 function readIf(path: string): string | undefined {
@@ -252,6 +257,7 @@ function detectApp(repo: string, appDir: string): RepoFacts {
     notes: deps.notes,
     usesDjangoCeleryBeat: deps.deps.has("django-celery-beat"),
     websocketPaths: [],
+    integrations: [],
     gitRepo: detectGitRemote(repo),
     gitBranch: /^ref: refs\/heads\/(\S+)\s*$/.exec(readIf(join(repo, ".git", "HEAD")) ?? "")?.[1],
   };
@@ -279,6 +285,8 @@ function detectApp(repo: string, appDir: string): RepoFacts {
     ];
   } else if (django) facts.stack = djangoStack;
   else if (fastapi) facts.stack = "fastapi-chatwoot";
+  const settingsText = facts.settingsPath ? files.find((f) => f.path === facts.settingsPath)?.text : undefined;
+  facts.integrations = detectIntegrations(files, deps.deps, envReads(files), routes(files, settingsText));
   return facts;
 }
 

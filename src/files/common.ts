@@ -24,7 +24,9 @@ function envValue(v: EnvVar, plan: Plan, platform: PlatformModule): string {
 function envNote(v: EnvVar): string | undefined {
   switch (v.source.kind) {
     case "generated":
-      return "Generate a random value; never reuse one from another environment.";
+      return v.source.command
+        ? `Generate it with: ${v.source.command}${v.source.manual ? " (keep a copy outside the platform)" : ""}`
+        : "Generate a random value; never reuse one from another environment.";
     case "datastore":
       return `Provided by the ${v.source.store === "postgres" ? "PostgreSQL" : "Redis"} service (see docs/RUNBOOK.md).`;
     default:

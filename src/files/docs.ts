@@ -6,6 +6,7 @@ import type { PlatformModule } from "../platforms/platform.js";
 import { railwayConfigPath } from "../platforms/railway.js";
 import { render } from "../templates.js";
 import { file, type GeneratedFile } from "./generated-file.js";
+import { integrationDocs } from "./integration-docs.js";
 
 const INSTANCES: Record<Process["kind"], string> = {
   web: "1 or more",
@@ -20,6 +21,12 @@ export function markdownTable(header: string[], rows: string[][]): string {
   const widths = header.map((_, i) => Math.max(3, ...[head!, ...body].map((row) => (row[i] ?? "").length)));
   const line = (row: string[]) => `| ${widths.map((w, i) => (row[i] ?? "").padEnd(w)).join(" | ")} |`;
   return [line(head!), `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`, ...body.map(line)].join("\n");
+}
+
+function envNames(plan: Plan): Record<string, string> {
+  const names = Object.fromEntries(plan.env.map((v) => [v.name, v.name]));
+  for (const i of plan.integrations) for (const v of i.env) if (v.standard) names[v.standard] = v.name;
+  return names;
 }
 
 export function docsContext(plan: Plan, platform: PlatformModule) {
@@ -54,6 +61,15 @@ export function docsContext(plan: Plan, platform: PlatformModule) {
     webhookUrl: plan.routes.webhook ? `https://${plan.domain}${plan.routes.webhook}` : "",
     secrets: plan.env.filter((v) => v.secret),
     userVars: plan.env.filter((v) => v.source.kind === "user"),
+    /** What Render asks for (sync: false): user values and the secrets a person must generate. */
+    askedVars: plan.env.filter((v) => v.source.kind === "user" || (v.source.kind === "generated" && v.source.manual)),
+    /** Random secrets besides SECRET_KEY (which the docs name on their own), each with how to generate it. */
+    generatedVars: plan.env.filter((v) => v.source.kind === "generated" && v.name !== "SECRET_KEY"),
+    /** Third-party services the app uses, for their sections (the stack's own docs cover the built-in ones). */
+    integrations: integrationDocs(plan),
+    /** Each variable's name in this app, by the kit's name: the code's own name where it reads another (CHATWOOT_ACCESS_TOKEN for CHATWOOT_BOT_TOKEN). */
+    names: envNames(plan),
+    integrationWebhooks: integrationDocs(plan).some((i) => i.webhook),
     is: {
       [plan.stack]: true,
       [platform.id]: true,

@@ -14,7 +14,7 @@ function envLine(v: EnvVar): string[] {
     case "value":
       return [`${v.name}=${v.source.value}`];
     case "generated":
-      return [`# ${v.name}: generate a random value and paste it here (never commit it)`, `${v.name}=`];
+      return [`# ${v.name}: ${v.source.command ? `generate it with ${v.source.command}` : "generate a random value"} and paste it here (never commit it)`, `${v.name}=`];
     case "user":
       return [`# ${v.name}: ${v.description}`, `${v.name}=${v.secret ? "" : v.source.example}`];
     case "datastore":

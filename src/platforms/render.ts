@@ -16,7 +16,9 @@ export const WORKER_SHUTDOWN_SECONDS = 120;
 function envEntry(plan: Plan, v: EnvVar): Record<string, unknown> {
   switch (v.source.kind) {
     case "generated":
-      return { key: v.name, generateValue: true };
+      // generateValue is "a base64-encoded 256-bit value": right for any random key, not for a
+      // format it does not promise (Fernet) or a key someone must keep a copy of; those are asked for.
+      return v.source.manual ? { key: v.name, sync: false } : { key: v.name, generateValue: true };
     case "user":
       // Asked for in the Dashboard when the Blueprint is created; never stored in the repo.
       return { key: v.name, sync: false };

@@ -1,13 +1,14 @@
 // Plan pieces every stack shares: the Python image, dependencies, and the env vars of any web app.
 import type { Answers } from "../answers.js";
 import type { RepoFacts } from "../detect/repo.js";
-import type { EnvVar, Plan, Process } from "../plan.js";
+import { integrationSpec } from "../integrations/index.js";
+import type { EnvVar, Plan, PlanIntegration, Process } from "../plan.js";
 import { missingPackages, pythonImage, type ProdPackage } from "./runtime-pins.js";
 
 export function basePlan(
   answers: Answers,
   facts: RepoFacts,
-  parts: Pick<Plan, "framework" | "server" | "processes" | "datastores" | "env" | "routes" | "healthPath"> & {
+  parts: Pick<Plan, "framework" | "server" | "processes" | "datastores" | "env" | "integrations" | "routes" | "healthPath"> & {
     packages: ProdPackage[];
     django?: Plan["django"];
   },
@@ -36,6 +37,7 @@ export function basePlan(
     processes: parts.processes,
     datastores: parts.datastores,
     env: parts.env,
+    integrations: parts.integrations,
     routes: parts.routes,
     django: parts.django,
     answers,
@@ -92,4 +94,52 @@ export const logLevel: EnvVar = {
 
 export function dependencyHas(facts: RepoFacts, name: string): boolean {
   return facts.dependencies.has(name);
+}
+
+/** A variable of an integration that the kit has no description for: one the app's code reads. */
+const SECRET_NAME = /SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE|CREDENTIAL|API_KEY|_KEY$|_DSN$/;
+const PUBLIC_NAME = /PUBLIC|PUBLISHABLE/;
+
+/**
+ * The stack's env plus the variables of the integrations detected in the app (src/integrations/),
+ * each name once: a variable the stack already lists is not added again, and one the app's code
+ * reads under another name takes the code's name. `builtIn`: integrations the stack's own docs cover.
+ */
+export function withIntegrations(env: EnvVar[], facts: RepoFacts, builtIn: string[] = []): Pick<Plan, "env" | "integrations"> {
+  const out = [...env];
+  const integrations: PlanIntegration[] = [];
+  for (const found of facts.integrations) {
+    const spec = integrationSpec(found.id);
+    const vars = spec.vars(facts.dependencies);
+    for (const dv of found.envVars) {
+      if (out.some((v) => v.name === dv.name)) continue;
+      const standard = out.findIndex((v) => v.name === dv.standard);
+      if (standard >= 0) {
+        out[standard] = { ...out[standard]!, name: dv.name, description: `${out[standard]!.description} Read in ${dv.readAt}.` };
+        continue;
+      }
+      const v = vars.find((x) => x.name === dv.standard);
+      const where = dv.readAt ? ` Read in ${dv.readAt}.` : v?.libraryReads ? " The library reads it from the environment." : "";
+      out.push(
+        v
+          ? { name: dv.name, description: `${v.description}${where}`, secret: v.secret, source: v.source }
+          : {
+              name: dv.name,
+              description: `${spec.title}: a variable your code reads.${where}`,
+              secret: SECRET_NAME.test(dv.name) && !PUBLIC_NAME.test(dv.name),
+              source: { kind: "user", example: "" },
+            },
+      );
+    }
+    integrations.push({
+      id: spec.id,
+      title: spec.title,
+      package: found.package,
+      at: found.at,
+      env: found.envVars,
+      webhook: found.webhook,
+      builtIn: builtIn.includes(spec.id),
+    });
+  }
+  return { env: out, integrations };
 }

@@ -2,7 +2,7 @@
 import type { Answers } from "../answers.js";
 import type { RepoFacts } from "../detect/repo.js";
 import type { Process } from "../plan.js";
-import { basePlan, gunicornWeb } from "./common.js";
+import { basePlan, gunicornWeb, withIntegrations } from "./common.js";
 import { detectDjango, djangoEnv, djangoPlan, djangoRequired, migrateProcess } from "./django.js";
 import type { StackModule } from "./stack.js";
 
@@ -47,7 +47,7 @@ export const djangoCelery: StackModule = {
       server: { app: wsgi, asgi: false },
       processes,
       datastores: ["postgres", "redis"],
-      env: djangoEnv(answers, django, { redis: true }),
+      ...withIntegrations(djangoEnv(answers, django, { redis: true }), facts),
       routes: { static: "/static/", websockets: [] },
       healthPath: answers.healthPath,
       packages: ["gunicorn", "whitenoise", "dj-database-url", "sentry-sdk", "psycopg"],

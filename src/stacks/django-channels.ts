@@ -3,7 +3,7 @@
 import type { Answers } from "../answers.js";
 import type { RepoFacts } from "../detect/repo.js";
 import type { Process } from "../plan.js";
-import { basePlan, gunicornWeb } from "./common.js";
+import { basePlan, gunicornWeb, withIntegrations } from "./common.js";
 import { detectDjango, djangoEnv, djangoPlan, djangoRequired, migrateProcess } from "./django.js";
 import type { StackModule } from "./stack.js";
 
@@ -36,7 +36,7 @@ export const djangoChannels: StackModule = {
       server: { app: asgi, asgi: true },
       processes,
       datastores: ["postgres", "redis"],
-      env: djangoEnv(answers, django, { redis: true }),
+      ...withIntegrations(djangoEnv(answers, django, { redis: true }), facts),
       routes: { static: "/static/", websockets },
       healthPath: answers.healthPath,
       packages: ["gunicorn", "uvicorn-worker", "uvicorn", "whitenoise", "dj-database-url", "sentry-sdk", "psycopg", "channels-redis"],

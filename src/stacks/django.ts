@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join as join_ } from "node:path";
 import type { Answers, AnswersInput } from "../answers.js";
 import type { RepoFacts } from "../detect/repo.js";
+import { JWT_SIGNING_KEY } from "../integrations/jwt.js";
 import type { DjangoPlan, EnvVar, Process } from "../plan.js";
 import { databaseUrl, logLevel, redisUrl, sentryDsn, webConcurrency } from "./common.js";
 
@@ -45,7 +46,13 @@ export function djangoPlan(answers: Answers, facts: RepoFacts, opts: { celery: b
     celery: opts.celery,
     channels: opts.channels,
     djangoCeleryBeat: facts.usesDjangoCeleryBeat,
+    jwtSigningKey: jwtToWire(facts),
   };
+}
+
+/** Simple JWT signs with SECRET_KEY unless told otherwise: when the app's code reads no signing key, the production settings wire the kit's. */
+function jwtToWire(facts: RepoFacts): string | undefined {
+  return facts.integrations.find((i) => i.id === "jwt")?.envVars.find((v) => v.standard === JWT_SIGNING_KEY && !v.readAt)?.name;
 }
 
 export function djangoRequired(answers: Answers): { key: keyof Answers; hint: string }[] {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Answers } from "../answers.js";
 import type { RepoFacts } from "../detect/repo.js";
 import type { EnvVar, Process } from "../plan.js";
-import { basePlan, databaseUrl, gunicornWeb, logLevel, redisUrl, sentryDsn, webConcurrency } from "./common.js";
+import { basePlan, databaseUrl, gunicornWeb, logLevel, redisUrl, sentryDsn, webConcurrency, withIntegrations } from "./common.js";
 import type { StackModule } from "./stack.js";
 
 const user = (name: string, description: string, example: string, secret: boolean): EnvVar => ({
@@ -71,7 +71,8 @@ export const fastapiChatwoot: StackModule = {
       server: { app, asgi: true },
       processes,
       datastores: ["postgres", "redis"],
-      env,
+      // The stack's own docs cover Chatwoot and OpenAI; an app naming their variables differently keeps its names.
+      ...withIntegrations(env, facts, ["chatwoot", "openai"]),
       routes: { websockets: [], webhook: facts.webhookPath ?? "/chatwoot/webhook" },
       healthPath: answers.healthPath,
       packages: ["gunicorn", "uvicorn-worker", "uvicorn", "sentry-sdk"],
