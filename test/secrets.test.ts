@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { secretValue } from "../src/secret-values.js";
 import { CLI, tempDirs, useBuiltCli } from "./helpers/cli.js";
-import { EXAMPLES } from "./helpers/kit.js";
+import { EXAMPLES, FIXTURES } from "./helpers/kit.js";
 
 useBuiltCli();
 const dirs = tempDirs();
@@ -36,7 +36,7 @@ describe("values", () => {
     for (let i = 0; i < 50; i++) expect(secretValue("password")).toMatch(/^[A-Za-z0-9]{32}$/);
     // Fernet keys are checked by the library that reads them.
     const keys = Array.from({ length: 5 }, () => secretValue("fernet"));
-    const r = spawnSync("python3", ["-c", "import sys\nfrom cryptography.fernet import Fernet\nfor k in sys.argv[1:]: Fernet(k.encode())\nprint('ok')", ...keys], { encoding: "utf8" });
+    const r = spawnSync("/usr/bin/python3", ["-c", "import sys\nfrom cryptography.fernet import Fernet\nfor k in sys.argv[1:]: Fernet(k.encode())\nprint('ok')", ...keys], { encoding: "utf8" });
     expect(r.stdout.trim(), r.stderr).toBe("ok");
   });
 });
@@ -108,5 +108,20 @@ describe("create-prod-kit secrets", () => {
     const r = run(bare, ["secrets", "--write", "--platform", "render", "--domain", "app.example.com", "--yes"]);
     expect(r.code).toBe(1);
     expect(r.err).toContain("would not be ignored by git");
+  });
+});
+
+describe("secrets for the app's integrations", () => {
+  it("includes a Fernet key Fernet accepts and a JWT signing key", () => {
+    const dir = mkdtempSync(join(tmpdir(), "secrets-int-"));
+    dirs.push(dir);
+    cpSync(join(FIXTURES, "integrations", "fernet"), dir, { recursive: true });
+    const r = run(dir, ["secrets", "--platform", "render", "--domain", "app.example.com", "--yes"]);
+    expect(r.code, r.err).toBe(0);
+    const printed = values(r.out);
+    const key = printed.get("FERNET_KEY") ?? printed.get("FIELD_ENCRYPTION_KEY");
+    expect(key, r.out).toBeDefined();
+    const check = spawnSync("/usr/bin/python3", ["-c", "import sys\nfrom cryptography.fernet import Fernet\nFernet(sys.argv[1].encode())\nprint('ok')", key!], { encoding: "utf8" });
+    expect(check.stdout.trim(), check.stderr).toBe("ok");
   });
 });
