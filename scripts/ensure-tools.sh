@@ -11,7 +11,7 @@ PACKAGES=(
   # the Python side, from Debian: generated settings must work on Django 3.2
   python3 python3-django python3-dj-database-url python3-whitenoise python3-psycopg2 python3-psycopg
   python3-sentry-sdk python3-redis python3-celery python3-django-celery-beat python3-django-channels
-  python3-channels-redis python3-fastapi python3-httpx python3-uvicorn python3-websockets python3-cryptography gunicorn daphne
+  python3-channels-redis python3-fastapi python3-httpx python3-uvicorn python3-websockets python3-cryptography python3-yaml gunicorn daphne
 )
 
 missing=()

@@ -569,7 +569,7 @@ function fakeDocker(kit: Kit) {
   const dir = mkdtempSync(join(tmpdir(), "fake-vps-docker-"));
   mkdirSync(join(dir, "bin"));
   // An absolute interpreter: the scripts run in the app's folder, where pyenv may pick another python.
-  const python = spawnSync("python3", ["-c", "import sys, yaml; print(sys.executable)"], { cwd: REPO_ROOT, encoding: "utf8" });
+  const python = spawnSync("/usr/bin/python3", ["-c", "import sys, yaml; print(sys.executable)"], { cwd: REPO_ROOT, encoding: "utf8" });
   if (python.status !== 0) throw new Error(`the fake docker needs python3 with PyYAML (Debian: python3-yaml): ${python.stderr}`);
   const wrapper = (name: string) => `#!/bin/sh\nexec '${python.stdout.trim()}' '${join(REPO_ROOT, "test/helpers/fake-docker", name)}' "$@"\n`;
   const bin = join(dir, "bin");
