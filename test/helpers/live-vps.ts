@@ -249,8 +249,7 @@ export function checkVps(live: VpsLive, opts: { page?: AppPage; staticName?: str
     { name: "redirect", url: `http://${domain}/some/page?x=1` },
     { name: "acme", url: `http://${domain}/.well-known/acme-challenge/${ACME_TOKEN}` },
     { name: "health", url: https(health) },
-    { name: "small post", url: https(health), method: "POST", body: "" },
-    { name: "post at limit", url: https(health), method: "POST", body: "x".repeat(limit) },
+    { name: "small post", url: https(health), method: "POST", body: "x".repeat(1000) },
     {
       name: "post over limit",
       url: https(health),
@@ -305,10 +304,13 @@ export function checkVps(live: VpsLive, opts: { page?: AppPage; staticName?: str
   for (const name of ["redirect", "health", "post over limit"]) expect(once(r[name]!, "Server"), name).toBe("nginx");
   proved.push("Server: nginx (no version)");
 
-  // client_max_body_size: a body of exactly the limit reaches the app (which answers it as it
-  // answers an empty POST); one byte more is refused by nginx before it is sent.
-  expect(ok("post at limit").status).toBe(ok("small post").status);
-  expect(ok("post at limit").status).not.toBe(413);
+  // client_max_body_size: a body over it is refused by nginx before it is sent (Expect:
+  // 100-continue), while a small one reaches the app. (A body of exactly the limit is accepted:
+  // vps.test.ts, against a stub that reads it; an app that answers without reading a 10 MB body
+  // may close the connection under nginx while it is still sending.)
+  expect(ok("small post").status).not.toBe(413);
+  expect(ok("small post").status).toBeLessThan(500);
+  expect(header(r["small post"], "Server")).toEqual(["nginx"]);
   expect(ok("post over limit").status).toBe(413);
   proved.push(`413 over ${kit.plan.answers.maxBodySize}`);
 
