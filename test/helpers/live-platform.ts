@@ -212,6 +212,7 @@ const shown = (argv: string[]): string => argv.map((a) => (/^[\w@%+=:,./-]+$/.te
  */
 export async function runPlatform(platform: Exclude<PlatformId, "vps">, kit: Kit, opts: { upMs?: number } = {}): Promise<string[]> {
   const { services, stores } = platformServices(platform, kit);
+  const { plan } = kit;
   const image = dockerfileRuntime(kit.read("Dockerfile"));
   const dir = mkdtempSync(join(tmpdir(), `live-${platform}-`));
   const box = { dir, preamble: mountPreamble(dir, []), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
@@ -259,13 +260,35 @@ export async function runPlatform(platform: Exclude<PlatformId, "vps">, kit: Kit
       const port = Number(envOf(s).PORT);
       const ready = ns.run([PYTHON, join(HELPERS, "live-probe.py"), "wait-tcp", "127.0.0.1", String(port), "30"], { timeoutMs: 40_000 });
       expect(ready.status, `${s.name} never listened on $PORT=${port}\n${ns.logs()}`).toBe(0);
-      // The platform's prober: plain HTTP to the instance's port, with its own Host header.
+      // The platform's prober: plain HTTP to the instance's port, with its own Host header. Then
+      // requests as the platform's proxy forwards them (X-Forwarded-Proto https) for the public
+      // host names the app must accept (the domain; the platform's own, from the variable it
+      // sets), and for one it must refuse.
+      const env = envOf(s);
+      const publicHosts = [plan.domain, env.RENDER_EXTERNAL_HOSTNAME, env.RAILWAY_PUBLIC_DOMAIN].filter((h): h is string => Boolean(h));
+      const viaProxy = (host: string) => ({ url: `http://${host}/`, connect: `127.0.0.1:${port}`, headers: { "X-Forwarded-Proto": "https" } });
       const cfg = join(ns.dir, `health-${s.name}.json`);
-      writeFileSync(cfg, JSON.stringify({ requests: [{ name: "health", url: `http://${s.health!.host}${s.health!.path}`, connect: `127.0.0.1:${port}` }] }));
+      writeFileSync(
+        cfg,
+        JSON.stringify({
+          requests: [
+            { name: "health", url: `http://${s.health!.host}${s.health!.path}`, connect: `127.0.0.1:${port}` },
+            ...publicHosts.map((host) => ({ name: host, ...viaProxy(host) })),
+            { name: "foreign", ...viaProxy("evil.example.net") },
+          ],
+        }),
+      );
       const r = ns.run([PYTHON, join(HELPERS, "live-probe.py"), "requests", cfg]);
-      const health = (JSON.parse(r.stdout) as Record<string, ProbeResponse>).health!;
+      const results = JSON.parse(r.stdout) as Record<string, ProbeResponse>;
+      const health = results.health!;
       expect(health.status, `${s.name} ${s.health!.path}: ${JSON.stringify(health)}\n${ns.logs()}`).toBe(200);
       proved.push(`${s.name} (\`${shown(s.start)}\`) on $PORT ${port}: ${s.health!.path} 200 for Host ${s.health!.host}`);
+      if (plan.framework === "django") {
+        // Django answers 400 for a host outside ALLOWED_HOSTS; these reach the app's URLs (404 here).
+        for (const host of publicHosts) expect(results[host]!.status, `${host}: ${results[host]!.body}`).toBe(404);
+        expect(results.foreign!.status).toBe(400);
+        proved.push(`ALLOWED_HOSTS accepts ${publicHosts.join(", ")} and refuses others`);
+      }
       if (platform === "easypanel") {
         // Swarm's health check is the image's HEALTHCHECK, run in the container.
         const hc = ns.run(image.healthcheck, { env: envOf(s), cwd: appDir, user: "app" });
