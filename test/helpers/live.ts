@@ -305,11 +305,11 @@ exec sleep ${PROCESS_LIMIT_S}
 // --- Reading the kit's files as the tools that run them do ----------------------------------------
 
 /** Folds Dockerfile continuation lines; returns the instructions of the last stage (the image). */
-export function dockerfileRuntime(text: string): { env: Env; cmd: string[]; healthcheck: string[]; runs: string[]; workdir: string } {
+export function dockerfileRuntime(text: string): { env: Env; cmd: string[]; healthcheck: string[]; runs: string[] } {
   const lines: string[] = [];
   let current = "";
   for (const raw of text.split("\n")) {
-    if (/^\s*#/.test(raw) && current === "") continue;
+    // Comment lines, also those inside a continued instruction (Docker drops them too).
     if (/^\s*#/.test(raw)) continue;
     if (raw.endsWith("\\")) {
       current += `${raw.slice(0, -1)} `;
@@ -324,7 +324,6 @@ export function dockerfileRuntime(text: string): { env: Env; cmd: string[]; heal
   const runs: string[] = [];
   let cmd: string[] = [];
   let healthcheck: string[] = [];
-  let workdir = "/";
   for (const line of stage) {
     const [, instruction, rest] = /^(\w+)\s+(.*)$/s.exec(line) ?? [];
     switch (instruction?.toUpperCase()) {
@@ -337,16 +336,13 @@ export function dockerfileRuntime(text: string): { env: Env; cmd: string[]; heal
       case "CMD":
         cmd = JSON.parse(rest!);
         break;
-      case "WORKDIR":
-        workdir = rest!;
-        break;
       case "HEALTHCHECK":
         healthcheck = JSON.parse(/\bCMD\s+(\[.*\])$/.exec(rest!)![1]!);
         break;
       default:
     }
   }
-  return { env, cmd, healthcheck, runs, workdir };
+  return { env, cmd, healthcheck, runs };
 }
 
 /** docker compose's interpolation of ${VAR}, ${VAR:?message}, ${VAR:-default}, $VAR and $$. */
