@@ -12,6 +12,8 @@ PACKAGES=(
   python3 python3-django python3-dj-database-url python3-whitenoise python3-psycopg2 python3-psycopg
   python3-sentry-sdk python3-redis python3-celery python3-django-celery-beat python3-django-channels
   python3-channels-redis python3-fastapi python3-httpx python3-uvicorn python3-websockets python3-cryptography python3-yaml gunicorn daphne
+  # the `celery` command the generated worker and beat commands run (python3-celery has only the module)
+  celery
 )
 
 missing=()

@@ -300,6 +300,26 @@ describe("backup and restore against a real PostgreSQL", () => {
     expect(sha256(file)).toBe(fileHash);
   });
 
+  it("restores into a fresh, empty database (the old one is gone): row counts and checksums equal the backed-up one", () => {
+    const k = kit("railway", "django-celery");
+    const original = seededDb("lost_server");
+    const backups = tempDir("backups-");
+    const file = backup(k, dbEnv("lost_server", { BACKUP_DIR: backups }));
+    // A new server: an empty database owned by the app's user, the old one dropped.
+    pg.psql("postgres", "DROP DATABASE lost_server");
+    pg.createDb("new_server", APP.user);
+    expect(state("new_server")["rows customers"]).toBeUndefined();
+    const r = run(k, "restore-db.sh", ["--yes", file], { env: dbEnv("new_server", { BACKUP_DIR: backups }) });
+    expect(r.status, r.log).toBe(0);
+    const restored = state("new_server");
+    expect(restored).toEqual(original);
+    expect([restored["rows customers"], restored["rows orders"], restored["rows notes"]]).toEqual(["1000", "300", "3"]);
+    // The safety backup, of the empty database, was still taken first.
+    expect(ls(backups).filter((f) => BACKUP_RE.test(f))).toHaveLength(2);
+    const tables = Object.keys(restored).filter((key) => key.startsWith("rows ")).length;
+    console.log(`backups: restored into a fresh, empty database: ${tables} tables, row counts and checksums equal the original's`);
+  });
+
   it("backup --verify restores into a scratch database, checks it and drops it", () => {
     const k = kit("railway", "django-celery");
     const db = "verify_me";

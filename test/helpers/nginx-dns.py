@@ -2,9 +2,10 @@
 
 The generated nginx.conf resolves compose service names at request time through 127.0.0.11. This
 answers A queries for the names listed in NAMES_FILE (one a line) with 127.0.0.1 and NXDOMAIN for
-any other name, like Docker's DNS for a service with no running container. NAMES_FILE is read on
-every query, so a test can make a service appear while nginx runs. Runs in the test's own network
-namespace, so port 53 is never the host's.
+any other name, like Docker's DNS for a service with no running container. A line may list the
+name's addresses after it ("web 127.0.0.1 127.0.0.2": a service scaled to two containers). NAMES_FILE
+is read on every query, so a test can make a service appear while nginx runs. Runs in the test's own
+network namespace, so port 53 is never the host's.
 Usage: nginx-dns.py NAMES_FILE
 """
 
@@ -34,6 +35,7 @@ def parse_question(packet):
 
 
 def answer(packet, names):
+    """The response to one query; names maps each known name to its IPv4 addresses."""
     query_id, flags, qdcount = struct.unpack("!HHH", packet[:6])
     rd = flags & 0x0100
     try:
@@ -44,13 +46,22 @@ def answer(packet, names):
         return struct.pack("!HHHHHH", query_id, 0x8000 | rd | FORMERR, 0, 0, 0, 0)
     question = packet[12:end]
     known = name in names
-    records = b""
-    if known and qtype == TYPE_A:
-        # Name as a pointer to the question (offset 12), TTL 10 s, 127.0.0.1: where the stub listens.
-        records = struct.pack("!HHHIH", 0xC00C, TYPE_A, CLASS_IN, 10, 4) + socket.inet_aton("127.0.0.1")
+    addresses = names.get(name, []) if qtype == TYPE_A else []
+    # Name as a pointer to the question (offset 12), TTL 10 s, each address (default 127.0.0.1).
+    records = b"".join(struct.pack("!HHHIH", 0xC00C, TYPE_A, CLASS_IN, 10, 4) + socket.inet_aton(a) for a in addresses)
     rcode = NOERROR if known else NXDOMAIN
-    header = struct.pack("!HHHHHH", query_id, 0x8000 | 0x0400 | rd | 0x0080 | rcode, 1, 1 if records else 0, 0, 0)
+    header = struct.pack("!HHHHHH", query_id, 0x8000 | 0x0400 | rd | 0x0080 | rcode, 1, len(addresses), 0, 0)
     return header + question + records
+
+
+def read_names(path):
+    names = {}
+    with open(path) as f:
+        for line in f:
+            fields = line.split()
+            if fields:
+                names[fields[0].lower().rstrip(".")] = fields[1:] or ["127.0.0.1"]
+    return names
 
 
 def main():
@@ -59,9 +70,7 @@ def main():
     sock.bind(ADDRESS)
     while True:
         packet, client = sock.recvfrom(512)
-        with open(names_file) as f:
-            names = {line.strip().lower().rstrip(".") for line in f if line.strip()}
-        sock.sendto(answer(packet, names), client)
+        sock.sendto(answer(packet, read_names(names_file)), client)
 
 
 main()

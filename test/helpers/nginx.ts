@@ -40,7 +40,7 @@ function chmodTree(path: string): void {
   if (dir) for (const entry of readdirSync(path)) chmodTree(join(path, entry));
 }
 
-interface Sandbox {
+export interface Sandbox {
   dir: string;
   /** Bash that sets up the mounts; run it as root inside `unshare -m`. */
   preamble: string;
@@ -50,44 +50,13 @@ interface Sandbox {
 /** Snippet files to write over (or beside) the generated ones, by path under nginx/snippets/. */
 export type SnippetFiles = Record<string, string>;
 
-function sandbox(kit: Kit, snippets: SnippetFiles = {}): Sandbox {
-  const dir = mkdtempSync(join(tmpdir(), "nginx-sandbox-"));
-  const domain = kit.plan.domain;
-  const live = join(dir, "letsencrypt", "live", domain);
-  mkdirSync(live, { recursive: true });
-  execFileSync(
-    "openssl",
-    ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${domain}`, "-addext", `subjectAltName=DNS:${domain}`,
-      "-keyout", join(live, "privkey.pem"), "-out", join(live, "fullchain.pem")],
-    { stdio: "pipe" },
-  );
-  copyFileSync(join(live, "fullchain.pem"), join(live, "cert.pem"));
-  copyFileSync(join(live, "fullchain.pem"), join(live, "chain.pem"));
-  writeFileSync(join(dir, "hosts"), `127.0.0.1 localhost ${domain} ${FOREIGN_HOST}\n`);
-  cpSync(join(kit.dir, "nginx", "snippets"), join(dir, "snippets"), { recursive: true });
-  for (const [path, content] of Object.entries(snippets)) {
-    mkdirSync(dirname(join(dir, "snippets", path)), { recursive: true });
-    writeFileSync(join(dir, "snippets", path), content);
-  }
-  mkdirSync(join(dir, "www", "certbot", ".well-known", "acme-challenge"), { recursive: true });
-  writeFileSync(join(dir, "www", "certbot", ".well-known", "acme-challenge", ACME_TOKEN), ACME_CONTENT);
-  mkdirSync(join(dir, "www", "media"), { recursive: true });
-  writeFileSync(join(dir, "www", "media", MEDIA_FILE), MEDIA_CONTENT);
-  for (const d of ["log", "lib", "ovl"]) mkdirSync(join(dir, d));
-  chmodTree(dir);
-  chmodSync(join(live, "privkey.pem"), 0o600);
-
-  const binds: [string, string][] = [
-    [join(dir, "hosts"), "/etc/hosts"],
-    [join(dir, "letsencrypt"), "/etc/letsencrypt"],
-    [join(dir, "snippets"), "/etc/nginx/snippets"],
-    [join(dir, "www", "certbot"), "/var/www/certbot"],
-    [join(dir, "www", "media"), "/var/www/media"],
-    // Logs and temp files of this nginx stay in the sandbox.
-    [join(dir, "log"), "/var/log/nginx"],
-    [join(dir, "lib"), "/var/lib/nginx"],
-  ];
-  const preamble = `set -euo pipefail
+/**
+ * Bash (run as root inside `unshare -m`) that bind-mounts each [source, target] pair, making any
+ * missing mount point in this namespace only. `dir` is the sandbox folder: it gets an ovl/ tmpfs.
+ */
+export function mountPreamble(dir: string, binds: [string, string][]): string {
+  mkdirSync(join(dir, "ovl"), { recursive: true });
+  return `set -euo pipefail
 T=${q(dir)}
 mount --make-rprivate /
 mount -t tmpfs sandbox "$T/ovl"
@@ -110,6 +79,55 @@ ensure_dir() {
 ${binds.map(([, target]) => `ensure_dir ${q(target)}`).join("\n")}
 ${binds.map(([src, target]) => `mount --bind ${q(src)} ${q(target)}`).join("\n")}
 `;
+}
+
+export interface SandboxOptions {
+  /** The content of /etc/hosts (default: the domain and FOREIGN_HOST on 127.0.0.1). */
+  hosts?: string;
+  /** More [source, target] bind mounts. */
+  binds?: [string, string][];
+}
+
+/** The files the compose file mounts into the nginx container, and the mounts that put them there. */
+export function sandbox(kit: Kit, snippets: SnippetFiles = {}, options: SandboxOptions = {}): Sandbox {
+  const dir = mkdtempSync(join(tmpdir(), "nginx-sandbox-"));
+  const domain = kit.plan.domain;
+  const live = join(dir, "letsencrypt", "live", domain);
+  mkdirSync(live, { recursive: true });
+  execFileSync(
+    "openssl",
+    ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${domain}`, "-addext", `subjectAltName=DNS:${domain}`,
+      "-keyout", join(live, "privkey.pem"), "-out", join(live, "fullchain.pem")],
+    { stdio: "pipe" },
+  );
+  copyFileSync(join(live, "fullchain.pem"), join(live, "cert.pem"));
+  copyFileSync(join(live, "fullchain.pem"), join(live, "chain.pem"));
+  writeFileSync(join(dir, "hosts"), options.hosts ?? `127.0.0.1 localhost ${domain} ${FOREIGN_HOST}\n`);
+  cpSync(join(kit.dir, "nginx", "snippets"), join(dir, "snippets"), { recursive: true });
+  for (const [path, content] of Object.entries(snippets)) {
+    mkdirSync(dirname(join(dir, "snippets", path)), { recursive: true });
+    writeFileSync(join(dir, "snippets", path), content);
+  }
+  mkdirSync(join(dir, "www", "certbot", ".well-known", "acme-challenge"), { recursive: true });
+  writeFileSync(join(dir, "www", "certbot", ".well-known", "acme-challenge", ACME_TOKEN), ACME_CONTENT);
+  mkdirSync(join(dir, "www", "media"), { recursive: true });
+  writeFileSync(join(dir, "www", "media", MEDIA_FILE), MEDIA_CONTENT);
+  for (const d of ["log", "lib"]) mkdirSync(join(dir, d));
+  chmodTree(dir);
+  chmodSync(join(live, "privkey.pem"), 0o600);
+
+  const binds: [string, string][] = [
+    [join(dir, "hosts"), "/etc/hosts"],
+    [join(dir, "letsencrypt"), "/etc/letsencrypt"],
+    [join(dir, "snippets"), "/etc/nginx/snippets"],
+    [join(dir, "www", "certbot"), "/var/www/certbot"],
+    [join(dir, "www", "media"), "/var/www/media"],
+    // Logs and temp files of this nginx stay in the sandbox.
+    [join(dir, "log"), "/var/log/nginx"],
+    [join(dir, "lib"), "/var/lib/nginx"],
+    ...(options.binds ?? []),
+  ];
+  const preamble = mountPreamble(dir, binds);
   return { dir, preamble, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
