@@ -125,3 +125,13 @@ describe("secrets for the app's integrations", () => {
     expect(check.stdout.trim(), check.stderr).toBe("ok");
   });
 });
+
+it("says so when a kit needs no generated secret (FastAPI on a managed platform)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "secrets-none-"));
+  dirs.push(dir);
+  cpSync(join(EXAMPLES, "fastapi-chatwoot"), dir, { recursive: true });
+  const r = run(dir, ["secrets", "--platform", "railway", "--domain", "bot.example.com", "--yes"]);
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/needs no secret the kit generates/);
+  expect(existsSync(join(dir, ".env.production"))).toBe(false);
+});

@@ -52,6 +52,12 @@ export async function secrets(args: CliArgs): Promise<number> {
   const set = assignments(existing ?? "");
   const missing = needed.filter((v) => !set.get(v.name));
   const values = new Map(missing.map((v) => [v.name, secretValue(v.source.kind === "generated" ? v.source.format : undefined)]));
+  if (needed.length === 0) {
+    process.stdout.write(
+      `${plan.name} on ${platforms[plan.answers.platform].title} needs no secret the kit generates: the platform provides the database and Redis URLs, and the third-party keys in .env.production.example come from their services.\n`,
+    );
+    return 0;
+  }
 
   if (!args.write) {
     if (values.size === 0) {
