@@ -128,7 +128,6 @@ export async function build() {
       banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
       chunkNames: "chunks/[name]-[hash]",
       minify: true,
-      keepNames: true,
       legalComments: "none", // every licence is in THIRD_PARTY_LICENSES.md
       metafile: true,
       logLevel: "warning",
