@@ -2,10 +2,11 @@
 // on this machine, in one run.
 //
 // 1. Commands against `node -e 0` (Node starting and doing nothing), interleaved round by round so
-//    load from elsewhere hits them alike: --help, --version, a full kit with --yes for each stack
-//    (VPS, the platform with the most files; a fresh copy of the example app each run, in the system's
-//    temporary folder), and update on an unchanged kit (checked to write nothing). Median and
-//    min–max of BENCH_RUNS runs (default 30, after 3 warm-up rounds); the ratio is median / median.
+//    load from elsewhere hits them alike: an empty ES module (the floor for an ESM CLI), --help,
+//    --version, a full kit with --yes for each stack (VPS, the platform with the most files; a fresh
+//    copy of the example app each run, in the system's temporary folder), and update on an
+//    unchanged kit (checked to write nothing). Median and min–max of BENCH_RUNS runs (default 30,
+//    after 3 warm-up rounds); the ratio is median / median.
 // 2. The package: `npm pack` (tarball and unpacked size), then the tarball installed offline with an
 //    empty npm cache into a temporary prefix: installed size and number of packages.
 // 3. Detection on a repository with 100,000 files it must not read (bench/detect.mjs).
@@ -67,8 +68,13 @@ try {
   shm = undefined;
 }
 
+// The floor for any CLI shipped as an ES module: Node's ESM loader starts before the first line runs.
+const emptyModule = join(work, "empty.mjs");
+writeFileSync(emptyModule, "");
+
 const commands = [
   { id: "baseline", label: "`node -e 0` (baseline)", prepare: () => ["-e", "0"] },
+  { id: "empty-esm", label: "an empty ES module (reference: the ESM loader alone)", prepare: () => [emptyModule] },
   { id: "help", label: "`--help`", target: 1.2, prepare: () => [CLI, "--help"] },
   { id: "version", label: "`--version`", prepare: () => [CLI, "--version"] },
   ...STACKS.map((stack) => ({
