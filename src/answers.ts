@@ -1,7 +1,7 @@
 // The single source of truth for every answer: its validation, its default, its flag and its prompt.
 // Flags, prompts and prod-kit.yaml all parse through `answersSchema`, so no value reaches a file
 // without passing these rules (they also make shell/YAML/nginx injection impossible by construction).
-import { z } from "zod";
+import * as z from "zod"; // a namespace import lets the bundle drop the parts of zod it does not use
 import { pythonImageProblem } from "./stacks/runtime-pins.js";
 
 export const PLATFORMS = ["render", "railway", "vps", "easypanel"] as const;

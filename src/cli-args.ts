@@ -1,7 +1,6 @@
 // Command-line parsing: argv → a command and raw answer values. Nothing here validates values; the
 // answers schema does, so a flag, a prompt and prod-kit.yaml are held to the same rules.
 import { parseArgs } from "node:util";
-import { answersSchema } from "./answers.js";
 
 export class UsageError extends Error {
   constructor(readonly lines: string[]) {
@@ -40,7 +39,8 @@ export const COMMANDS: Command[] = ["init", "update", "docs", "secrets"];
 const ONLY_FOR: Record<string, Command[]> = { check: ["update"], recreate: ["init", "update"], out: ["docs"], example: ["init", "docs"], write: ["secrets"] };
 const LIST_KEYS = new Set(["channelsWorkers"]);
 
-export function parseCli(argv: string[]): CliArgs {
+/** Async because the answers schema (zod) is imported only when --set needs it: --help and --version load neither. */
+export async function parseCli(argv: string[]): Promise<CliArgs> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -107,11 +107,12 @@ export function parseCli(argv: string[]): CliArgs {
     }
   }
   const problems: string[] = [];
+  const keys = values.set ? Object.keys((await import("./answers.js")).answersSchema.shape) : [];
   for (const pair of values.set ?? []) {
     const eq = pair.indexOf("=");
     const key = eq > 0 ? pair.slice(0, eq) : "";
-    if (!key || !(key in answersSchema.shape)) {
-      problems.push(`--set ${pair}: expected key=value with key one of ${Object.keys(answersSchema.shape).join(", ")}`);
+    if (!key || !keys.includes(key)) {
+      problems.push(`--set ${pair}: expected key=value with key one of ${keys.join(", ")}`);
       continue;
     }
     const value = pair.slice(eq + 1);

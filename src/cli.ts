@@ -1,19 +1,23 @@
 #!/usr/bin/env node
 // Entry point: parse → detect → answers → plan → files → writer, and report. User mistakes end with
 // one line per problem and exit 2, never a stack trace.
+//
+// Startup cost is paid on every `npx create-prod-kit`: this module imports only argument parsing
+// and the version. A command's module (and everything it needs: detection, templates, the writer)
+// is imported when that command runs, so `--help` and `--version` load none of it; in the bundle
+// each is a chunk of its own (scripts/build.mjs). A new command is imported the same way.
 import { realpathSync } from "node:fs";
+import nodeModule from "node:module";
 import { fileURLToPath } from "node:url";
-import { AnswersError } from "./answers.js";
 import { helpText, parseCli, UsageError } from "./cli-args.js";
-import { toolVersion } from "./commands/context.js";
-import { docs } from "./commands/docs.js";
-import { generate } from "./commands/generate.js";
-import { secrets } from "./commands/secrets.js";
-import { StateError } from "./state.js";
-import { WriterError } from "./writer.js";
+import { toolVersion } from "./package-root.js";
+
+// Node 22.1+ keeps the compiled code of the modules loaded from here on in a cache between runs;
+// Node 20 has no such cache and skips this.
+(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 export async function main(argv: string[]): Promise<number> {
-  const args = parseCli(argv);
+  const args = await parseCli(argv);
   switch (args.command) {
     case "help":
       process.stdout.write(helpText(args.helpFor));
@@ -22,12 +26,23 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${toolVersion()}\n`);
       return 0;
     case "docs":
-      return docs(args);
+      return (await import("./commands/docs.js")).docs(args);
     case "secrets":
-      return secrets(args);
+      return (await import("./commands/secrets.js")).secrets(args);
     default:
-      return generate(args, args.command);
+      return (await import("./commands/generate.js")).generate(args, args.command);
   }
+}
+
+/** The exit code and the lines to print for an error main() threw. */
+async function failure(e: unknown): Promise<{ code: number; lines: string[] }> {
+  // The error classes come from modules the failing command has already loaded.
+  const [{ AnswersError }, { StateError }, { WriterError }] = await Promise.all([import("./answers.js"), import("./state.js"), import("./writer.js")]);
+  if (e instanceof UsageError) return { code: 2, lines: e.lines.map((l) => `error: ${l}`) };
+  if (e instanceof AnswersError) return { code: 2, lines: e.issues.map((i) => `error: ${i.path}: ${i.message}`) };
+  if (e instanceof StateError) return { code: 2, lines: [`error: ${e.message}`] };
+  if (e instanceof WriterError) return { code: 1, lines: [`error: ${e.message}`] };
+  return { code: 70, lines: [`create-prod-kit failed unexpectedly: ${(e as Error).stack ?? String(e)}`] };
 }
 
 // Run when executed (directly, or through the npm bin symlink), not when imported by tests.
@@ -42,18 +57,10 @@ if (isEntry) {
     (code) => {
       process.exitCode = process.exitCode || code;
     },
-    (e: unknown) => {
-      if (e instanceof UsageError || e instanceof AnswersError || e instanceof StateError) {
-        const lines = e instanceof UsageError ? e.lines : e instanceof AnswersError ? e.issues.map((i) => `${i.path}: ${i.message}`) : [e.message];
-        for (const line of lines) process.stderr.write(`error: ${line}\n`);
-        process.exitCode = 2;
-      } else if (e instanceof WriterError) {
-        process.stderr.write(`error: ${e.message}\n`);
-        process.exitCode = 1;
-      } else {
-        process.stderr.write(`create-prod-kit failed unexpectedly: ${(e as Error).stack ?? String(e)}\n`);
-        process.exitCode = 70;
-      }
+    async (e: unknown) => {
+      const { code, lines } = await failure(e);
+      for (const line of lines) process.stderr.write(`${line}\n`);
+      process.exitCode = code;
     },
   );
 }

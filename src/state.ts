@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { z } from "zod";
+import * as z from "zod"; // a namespace import lets the bundle drop the parts of zod it does not use
 import type { Ownership } from "./files/generated-file.js";
 
 export const STATE_DIR = ".prod-kit";

@@ -1,17 +1,15 @@
 // Handlebars for text files (Dockerfile, nginx.conf, shell, Markdown). Escaping is off because the
-// outputs are not HTML; safety comes from validating every answer before it gets here.
-import { readFileSync, readdirSync } from "node:fs";
-import { join, relative, sep } from "node:path";
-import { fileURLToPath } from "node:url";
-import Handlebars from "handlebars";
-
-export const TEMPLATES_DIR = fileURLToPath(new URL("../templates/", import.meta.url));
+// outputs are not HTML; safety comes from validating every answer before it gets here. The
+// templates come from ./template-source.js: compiled from templates/ in a checkout, precompiled
+// into the bundle by scripts/build.mjs.
+import type Handlebars from "handlebars";
+import { createEngine, loadTemplate } from "./template-source.js";
 
 let engine: typeof Handlebars | undefined;
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
 function setup(): typeof Handlebars {
-  const hb = Handlebars.create();
+  const hb = createEngine();
   hb.registerHelper("eq", (a: unknown, b: unknown) => a === b);
   hb.registerHelper("ne", (a: unknown, b: unknown) => a !== b);
   hb.registerHelper("or", (...args: unknown[]) => args.slice(0, -1).some(Boolean));
@@ -20,19 +18,6 @@ function setup(): typeof Handlebars {
   hb.registerHelper("join", (items: unknown[], sepr: unknown) => (Array.isArray(items) ? items.join(String(sepr)) : ""));
   /** JSON array of strings: the exec form of a Dockerfile instruction. */
   hb.registerHelper("execForm", (items: string[]) => JSON.stringify(items).replace(/","/g, '", "'));
-  // Partials: every template under partials/ is available as {{> path/without/extension}}.
-  const partialsDir = join(TEMPLATES_DIR, "partials");
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith(".hbs")) {
-        const name = relative(partialsDir, full).split(sep).join("/").replace(/\.hbs$/, "");
-        hb.registerPartial(name, readFileSync(full, "utf8"));
-      }
-    }
-  };
-  walk(partialsDir);
   return hb;
 }
 
@@ -41,8 +26,7 @@ export function render(name: string, context: object): string {
   engine ??= setup();
   let template = compiled.get(name);
   if (!template) {
-    const source = readFileSync(join(TEMPLATES_DIR, `${name}.hbs`), "utf8");
-    template = engine.compile(source, { noEscape: true });
+    template = loadTemplate(engine, name);
     compiled.set(name, template);
   }
   return template(context);

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { file, type GeneratedFile } from "../src/files/generated-file.js";
 import { applyWrites, blocking, planWrites } from "../src/writer.js";
-import { REPO_ROOT } from "./helpers/kit.js";
+import { sourceModule } from "./helpers/source-module.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -107,7 +107,7 @@ describe("all or nothing", () => {
 
   it("Ctrl-C while staging: nothing replaced, staged copies and new folders removed; after staging: every file in place", () => {
     const script = `
-      import { applyWritesInterruptibly, planWrites } from ${JSON.stringify(join(REPO_ROOT, "dist", "writer.js"))};
+      import { applyWritesInterruptibly, planWrites } from ${JSON.stringify(sourceModule("src/writer.ts"))};
       import { readdirSync, writeFileSync } from "node:fs";
       const [root, when] = process.argv.slice(1);
       writeFileSync(root + "/f0.txt", "old\\n");

@@ -2,20 +2,16 @@
 // what it shows, and the validated answers (prod-kit.yaml, then detection, then flags and prompts).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Answers } from "../answers.js";
 import { ANSWERS_FILE, parseAnswersFile } from "../answers-file.js";
 import { UsageError, type CliArgs } from "../cli-args.js";
 import { detectRepo, moduleFile, type RepoFacts } from "../detect/repo.js";
 import { flagFor, resolveAnswers } from "../resolve-answers.js";
+import { PACKAGE_ROOT } from "../package-root.js";
 import { stacks } from "../stacks/index.js";
 
-export const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export { PACKAGE_ROOT, toolVersion } from "../package-root.js";
 export const EXAMPLE_DIR = "prod-kit-example";
-
-export function toolVersion(): string {
-  return JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")).version;
-}
 
 export interface Context {
   /** Where the kit is written: the repository, or the example app's folder. */

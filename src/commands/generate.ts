@@ -9,6 +9,7 @@ import type { Plan } from "../plan.js";
 import { buildPlan, renderKit } from "../kit.js";
 import { hasConflictMarkers } from "../merge.js";
 import { blockedReport, diffs, nextSteps, summary } from "../report.js";
+import { withSpinner } from "../spinner.js";
 import { readManifest } from "../state.js";
 import {
   applyWritesInterruptibly,
@@ -112,7 +113,7 @@ export async function generate(args: CliArgs, command: "init" | "update"): Promi
   if (copiedExample) cpSync(ctx.exampleSource!, root, { recursive: true });
   let result;
   try {
-    result = await applyWritesInterruptibly(root, actions);
+    result = await withSpinner(`Writing the kit in ${root}`, () => applyWritesInterruptibly(root, actions));
   } catch (e) {
     if (copiedExample) rmSync(root, { recursive: true, force: true });
     throw e;

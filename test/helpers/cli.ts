@@ -1,17 +1,18 @@
 // The built CLI for tests that run it as a user does: in a child process, on temporary copies.
-import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, expect } from "vitest";
 import { REPO_ROOT } from "./kit.js";
 
 export const CLI = join(REPO_ROOT, "dist", "cli.js");
 
-/** Builds dist/ from the current sources before the file's tests (they run the real entry point). */
+/**
+ * The file's tests run the real entry point: the bundle `npm run build` makes (scripts/build.mjs), which
+ * vitest's globalSetup (test/helpers/build.ts) builds from the current sources before any test file.
+ */
 export function useBuiltCli(): void {
   beforeAll(() => {
-    const build = spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: REPO_ROOT, encoding: "utf8" });
-    expect(build.status, build.stdout + build.stderr).toBe(0);
+    expect(existsSync(CLI), `${CLI} is missing: run the tests through vitest (its globalSetup builds it) or npm run build`).toBe(true);
   });
 }
 
