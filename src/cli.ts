@@ -7,6 +7,7 @@ import { AnswersError } from "./answers.js";
 import { helpText, parseCli, UsageError } from "./cli-args.js";
 import { toolVersion } from "./commands/context.js";
 import { docs } from "./commands/docs.js";
+import { doctor } from "./commands/doctor.js";
 import { generate } from "./commands/generate.js";
 import { StateError } from "./state.js";
 import { WriterError } from "./writer.js";
@@ -22,6 +23,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case "docs":
       return docs(args);
+    case "doctor":
+      return doctor(args);
     default:
       return generate(args, args.command);
   }
