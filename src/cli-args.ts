@@ -231,8 +231,9 @@ Examples:
 Usage: create-prod-kit doctor [--dir DIR] [--json]
 
 Reads the repository (never runs it, never writes) and reports each problem with its check id,
-level, file:line, why it matters and the fix: DEBUG, SECRET_KEY, ALLOWED_HOSTS, WhiteNoise in the
-Django settings production runs, SQLite, and migrations.
+level, file:line, why it matters and the fix: DEBUG, SECRET_KEY, ALLOWED_HOSTS, WhiteNoise,
+SQLite, migrations, runserver/--reload, Celery beat, redis:// to TLS-only providers, CORS and
+FastAPI docs.
 
   --dir DIR          the repository (default: the current directory)
   --json             print one JSON object ({ findings, checks, summary, ... }) and nothing else

@@ -59,6 +59,11 @@ const FIXTURE_CASES: { id: string; positive: string[]; title: RegExp; negative?:
   { id: "allowed-hosts", positive: ["error app/settings.py:5"], title: /ALLOWED_HOSTS contains "\*"/ },
   { id: "whitenoise", positive: ["warning app/settings.py:6", "warning app/settings.py:-"], title: /not in MIDDLEWARE/ },
   { id: "no-sqlite", positive: ["error app/settings.py:5"], title: /DATABASES uses SQLite/ },
+  { id: "no-runserver", positive: ["error Dockerfile:4", "error Procfile:2"], title: /`runserver`/ },
+  { id: "one-beat", positive: ["error Procfile:2", "error docker-compose.yml:7"], title: /^worker: a Celery worker that also runs beat/ },
+  { id: "redis-tls", positive: ["error app/settings.py:5"], title: /^redis:\/\/ to Upstash \(TLS only\): redis:\/\/default:\*\*\*\*@eu1-sweet-fox-31337\.upstash\.io:6379"?$/ },
+  { id: "cors-origins", positive: ["error main.py:5"], title: /allow_credentials=True/ },
+  { id: "fastapi-docs-off", positive: ["warning main.py:3"], title: /still serves \/openapi\.json/ },
   { id: "migrations-check", positive: ["warning orders/models.py:4", "info -:-"], title: /orders has models but no migrations folder/, negative: "hint" },
 ];
 
@@ -156,6 +161,42 @@ describe("no-sqlite in a FastAPI app", () => {
   it("passes a URL read from the environment", async () => {
     const r = await runDoctor(write(tempDir(), app('engine = create_engine(os.environ.get("DATABASE_URL", "sqlite:///./dev.db"))')));
     expect(status(r, "no-sqlite")).toBe("pass");
+  });
+});
+
+describe("process files", () => {
+  it("leaves out files named for development, and says so", async () => {
+    const r = await runDoctor(copyOf(join(DOCTOR_FIXTURES, "no-runserver", "negative")));
+    expect(r.processFiles).toEqual(["Dockerfile"]);
+    expect(r.skippedProcessFiles).toEqual(["docker-compose.dev.yml"]);
+  });
+
+  it("counts a scaled beat in render.yaml and compose replicas", async () => {
+    const dir = copyOf(join(DOCTOR_FIXTURES, "one-beat", "negative"));
+    write(dir, {
+      "render.yaml": "services:\n  - type: worker\n    name: beat\n    dockerCommand: celery --app app beat\n    numInstances: 2\n",
+      "docker-compose.prod.yml": "services:\n  beat:\n    image: app\n    command: [celery, --app, app, beat]\n    deploy:\n      replicas: 3\n",
+    });
+    const r = await runDoctor(dir);
+    expect(found(r, "one-beat")).toEqual(["error docker-compose.prod.yml:4", "error render.yaml:4"]);
+    expect(titles(r, "one-beat")).toEqual(["beat: Celery beat runs as 3 instances", "beat: Celery beat runs as 2 instances"]);
+  });
+});
+
+describe("cors-origins", () => {
+  it('"*" without credentials is a warning; a module-level list is followed', async () => {
+    const dir = copyOf(join(DOCTOR_FIXTURES, "cors-origins", "positive"));
+    const main = readFileSync(join(dir, "main.py"), "utf8").replace('allow_origins=["*"]', "allow_origins=ORIGINS").replace("allow_credentials=True", "allow_credentials=False");
+    writeFileSync(join(dir, "main.py"), `ORIGINS = ["*"]\n${main}`);
+    const r = await runDoctor(dir);
+    expect(found(r, "cors-origins")).toEqual(["warning main.py:6"]);
+  });
+
+  it("django-cors-headers: CORS_ALLOW_ALL_ORIGINS with credentials is an error", async () => {
+    const dir = copyOf(join(DOCTOR_FIXTURES, "allowed-hosts", "negative"));
+    writeFileSync(join(dir, "app/settings.py"), 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\nALLOWED_HOSTS = ["a.example.com"]\nCORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\n');
+    const r = await runDoctor(dir);
+    expect(found(r, "cors-origins")).toEqual(["error app/settings.py:5"]);
   });
 });
 

@@ -2,9 +2,15 @@
 // markers, --json), stays: tools and checklists match on it.
 import { databaseChecks } from "./checks-database.js";
 import { djangoChecks } from "./checks-django.js";
+import { processChecks } from "./checks-processes.js";
+import { redisChecks } from "./checks-redis.js";
+import { webChecks } from "./checks-web.js";
 import type { Check } from "./finding.js";
 
 export const CHECKS: Check[] = [
   ...djangoChecks,
   ...databaseChecks,
+  ...processChecks,
+  ...redisChecks,
+  ...webChecks,
 ];
