@@ -1,6 +1,6 @@
 // doctor: every check on a fixture that must trigger it and one that must not (test/fixtures/doctor/
 // <check>/{positive,negative}, or built here when it needs git or secrets), the --json shape, exit
-// codes. Fixtures are copied to temporary folders first, so this repository's own git
+// codes, masking. Fixtures are copied to temporary folders first, so this repository's own git
 // and .gitignore never answer for them.
 import { spawnSync } from "node:child_process";
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -47,6 +47,19 @@ function git(dir: string, ...args: string[]) {
   expect(r.status, r.stderr).toBe(0);
 }
 
+/** Fake secrets of each kind, assembled here so that no real-looking key is ever committed to this repository. */
+const FAKE = {
+  openai: ["sk", "proj", "Q7vX2mK9pL4wR8tY3nB6cH1jD5fG0sA"].join("-"),
+  aws: "AKIA" + "Z7Q2M4N8P6R3T5V1",
+  github: "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8",
+  slack: "xoxb-" + "2841-7365-9Qw8Er7Ty6Ui",
+  sendgrid: "SG." + "Xy7Kp2Lm9Qr4St6Vw8Za1B" + "." + "c3D5e7F9g1H3i5J7k9L1m3N5o7P9q1R3s5T7u9V1w3X",
+  twilio: "AC" + "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+  key: "-----BEGIN RSA " + "PRIVATE KEY-----",
+  random: "h8Kd92Lx" + "Qp4Zt7Wm3Nv6",
+  password: "s3cr3tPa" + "ssw0rd99",
+};
+
 const status = (r: DoctorReport, id: string) => r.checks.find((c) => c.id === id)!.status;
 /** A check's findings as "level file:line", for exact comparisons. */
 const found = (r: DoctorReport, id: string) => r.findings.filter((f) => f.id === id).map((f) => `${f.level} ${f.file ?? "-"}:${f.line ?? "-"}`);
@@ -65,6 +78,8 @@ const FIXTURE_CASES: { id: string; positive: string[]; title: RegExp; negative?:
   { id: "cors-origins", positive: ["error main.py:5"], title: /allow_credentials=True/ },
   { id: "fastapi-docs-off", positive: ["warning main.py:3"], title: /still serves \/openapi\.json/ },
   { id: "migrations-check", positive: ["warning orders/models.py:4", "info -:-"], title: /orders has models but no migrations folder/, negative: "hint" },
+  { id: "health-endpoint", positive: ["warning -:-"], title: /no health route/ },
+  { id: "backup-script", positive: ["warning -:-"], title: /no backup script/ },
 ];
 
 describe.each(FIXTURE_CASES)("$id", ({ id, positive, title, negative = "pass" }) => {
@@ -164,6 +179,15 @@ describe("no-sqlite in a FastAPI app", () => {
   });
 });
 
+describe("health-endpoint in a Django app", () => {
+  it("no health URL is reported; the kit's health middleware is one", async () => {
+    const dir = copyOf(join(DOCTOR_FIXTURES, "secret-key-env", "negative"));
+    expect(found(await runDoctor(dir), "health-endpoint")).toEqual(["warning -:-"]);
+    write(dir, { "app/prod_kit_health.py": "class HealthCheckMiddleware:\n    pass\n" });
+    expect(status(await runDoctor(dir), "health-endpoint")).toBe("pass");
+  });
+});
+
 describe("process files", () => {
   it("leaves out files named for development, and says so", async () => {
     const r = await runDoctor(copyOf(join(DOCTOR_FIXTURES, "no-runserver", "negative")));
@@ -197,6 +221,162 @@ describe("cors-origins", () => {
     writeFileSync(join(dir, "app/settings.py"), 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\nALLOWED_HOSTS = ["a.example.com"]\nCORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\n');
     const r = await runDoctor(dir);
     expect(found(r, "cors-origins")).toEqual(["error app/settings.py:5"]);
+  });
+});
+
+describe("env-gitignored", () => {
+  const app = { "requirements.txt": "fastapi==0.115.0\n", "main.py": "from fastapi import FastAPI\n\napp = FastAPI(openapi_url=None)\n" };
+
+  it("with git: a committed .env and an unignored .env.production are errors", async () => {
+    const dir = write(tempDir(), { ...app, ".env": "DEBUG=1\n", ".env.example": "DEBUG=\n" });
+    git(dir, "init", "-q");
+    git(dir, "add", ".");
+    git(dir, "commit", "-qm", "init");
+    write(dir, { ".env.production": "DEBUG=0\n" });
+    const r = await runDoctor(dir);
+    expect(found(r, "env-gitignored")).toEqual(["error .env:-", "error .env.production:-"]);
+    expect(titles(r, "env-gitignored")).toEqual([".env is committed to git", ".env.production is not ignored by git: the next git add . commits it"]);
+  });
+
+  it("with git: ignored env files pass (nested .gitignore files count too)", async () => {
+    const dir = write(tempDir(), { ...app, ".gitignore": ".env\n", "backend/.gitignore": ".env.production\n", "backend/.env.production": "X=1\n", ".env": "X=1\n" });
+    git(dir, "init", "-q");
+    const r = await runDoctor(dir);
+    // The root .gitignore does not ignore .env.production at the root: a future one is a warning.
+    expect(found(r, "env-gitignored")).toEqual(["warning .gitignore:-"]);
+    expect(titles(r, "env-gitignored")).toEqual([".env.production would not be ignored by git once created"]);
+    write(dir, { ".gitignore": ".env*\n!.env.production.example\n" });
+    expect(status(await runDoctor(dir), "env-gitignored")).toBe("pass");
+  });
+
+  it("without git: the root .gitignore decides", async () => {
+    const dir = write(tempDir(), { ...app, ".env": "X=1\n", "backend/.env.local": "X=1\n" });
+    expect(found(await runDoctor(dir), "env-gitignored")).toEqual(["error .env:-", "error backend/.env.local:-", "warning .gitignore:-"]);
+    write(dir, { ".gitignore": "# secrets\n.env*\n!.env.production.example\n" });
+    expect(status(await runDoctor(dir), "env-gitignored")).toBe("pass");
+  });
+});
+
+describe("secrets-committed", () => {
+  const secretsApp = () =>
+    write(tempDir(), {
+      "requirements.txt": "fastapi==0.115.0\n",
+      "main.py": `from fastapi import FastAPI\n\napp = FastAPI(openapi_url=None)\nOPENAI_API_KEY = "${FAKE.openai}"\n`,
+      "config/aws.py": `AWS_ACCESS_KEY_ID = "${FAKE.aws}"\n`,
+      "deploy/notes.md": `token ${FAKE.github}\nslack ${FAKE.slack}\n`,
+      "settings.yaml": `sendgrid: ${FAKE.sendgrid}\ntwilio_sid: ${FAKE.twilio}\n`,
+      "keys/server.pem.txt": `${FAKE.key}\nMIIEow...\n`,
+      "config.py": `CHATWOOT_BOT_TOKEN = "${FAKE.random}"\nDATABASE_URL = "postgres://app:${FAKE.password}@db.example.com:5432/app"\n`,
+    });
+
+  it("reports each kind with file:line, and never prints a secret (human and --json)", () => {
+    const dir = secretsApp();
+    for (const args of [["doctor", "--dir", dir], ["doctor", "--dir", dir, "--json"]]) {
+      const r = run(args);
+      expect(r.code).toBe(1);
+      for (const secret of Object.values(FAKE).filter((s) => !s.startsWith("-----"))) {
+        // Not the secret, nor any 8 characters of what follows its public prefix.
+        for (let i = 4; i + 8 <= secret.length; i++) expect(r.out).not.toContain(secret.slice(i, i + 8));
+      }
+    }
+    const report = JSON.parse(run(["doctor", "--dir", dir, "--json"]).out) as DoctorReport;
+    expect(found(report, "secrets-committed").sort()).toEqual(
+      [
+        "error config.py:1",
+        "error config.py:2",
+        "error config/aws.py:1",
+        "error deploy/notes.md:1",
+        "error deploy/notes.md:2",
+        "error keys/server.pem.txt:1",
+        "error main.py:4",
+        "error settings.yaml:1",
+        "error settings.yaml:2",
+      ].sort(),
+    );
+    expect(titles(report, "secrets-committed")).toContain("AWS access key ID (AKIA************)");
+    expect(titles(report, "secrets-committed")).toContain("OpenAI API key (sk-************)");
+  });
+
+  it("skips placeholders, the kit's example env file, lock files, binaries, ignored files and node_modules", async () => {
+    const dir = write(tempDir(), {
+      "requirements.txt": "fastapi==0.115.0\n",
+      "main.py": "from fastapi import FastAPI\n\napp = FastAPI(openapi_url=None)\n",
+      ".env.production.example": "OPENAI_API_KEY=sk-...\nSECRET_KEY=\nTWILIO_ACCOUNT_SID=ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\nGEMINI_API_KEY=AIzaSyXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\nEMAIL_HOST_PASSWORD=SG.XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\nSECRET_KEY=CAMBIAR_POR_SECRETO_UNICO_DE_50_CARACTERES\nDATABASE_URL=postgres://user:password@host:5432/db\n",
+      "docs/aws.md": "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nREDIS_URL=redis://:${REDIS_PASSWORD}@redis.example.com:6379\n",
+      "poetry.lock": `token = "${FAKE.github}"\n`,
+      "logo.png": `\0PNG ${FAKE.aws}`,
+      "node_modules/pkg/index.js": `const k = "${FAKE.aws}";\n`,
+      ".gitignore": ".env\n",
+      ".env": `OPENAI_API_KEY=${FAKE.openai}\n`,
+      "local.py": 'DATABASE_URL = "postgres://postgres:postgres@localhost:5432/app"\nDEV_URL = "postgres://app:devpass123@127.0.0.1:5432/app"\nSECRET_KEY = hashlib.sha512(SECRET_KEY.encode()).hexdigest()\n',
+      "deploy.js": "const url = `postgres://app:pw12345678@${plan.name}_${DB}:5432/app`;\n",
+      "blob.dat": `\0\x01${FAKE.aws}`,
+      "staticfiles/admin/vendor.js": `var k = "${FAKE.aws}";\n`,
+    });
+    const r = await runDoctor(dir);
+    expect(found(r, "secrets-committed")).toEqual([]);
+  });
+
+  it("with git: tracked files and new files that are not ignored are scanned, ignored ones are not", async () => {
+    const dir = write(tempDir(), { "requirements.txt": "fastapi==0.115.0\n", ".gitignore": "secret.txt\n", "secret.txt": FAKE.aws, "tracked.py": `K = "${FAKE.aws}"\n` });
+    git(dir, "init", "-q");
+    git(dir, "add", "tracked.py");
+    write(dir, { "new.py": `K = "${FAKE.aws}"\n` });
+    expect(found(await runDoctor(dir), "secrets-committed").sort()).toEqual(["error new.py:1", "error tracked.py:1"]);
+  });
+
+  it("is bounded: it reads at most 5,000 files and says when it stopped", async () => {
+    const files: Record<string, string> = { "requirements.txt": "fastapi==0.115.0\n", "zz_last.py": `K = "${FAKE.aws}"\n` };
+    for (let i = 0; i < 5000; i++) files[`data/f${String(i).padStart(4, "0")}.txt`] = "nothing here\n";
+    const r = await runDoctor(write(tempDir(), files));
+    expect(found(r, "secrets-committed")).toEqual(["info -:-"]);
+    expect(titles(r, "secrets-committed")[0]).toMatch(/^the scan stopped after 5000 files/);
+  });
+
+  it("with git: committed dependencies (node_modules, a virtualenv) are not the app's code", async () => {
+    const dir = write(tempDir(), { "requirements.txt": "fastapi==0.115.0\n", "node_modules/pkg/index.js": `K = "${FAKE.aws}"\n`, "venv/lib/site-packages/x.py": `K = "${FAKE.aws}"\n` });
+    git(dir, "init", "-q");
+    git(dir, "add", "-f", ".");
+    expect(found(await runDoctor(dir), "secrets-committed")).toEqual([]);
+  });
+});
+
+describe("the gitignore fallback matches git check-ignore", () => {
+  const patterns = ".env*\n!.env.production.example\n*.pem\n/build\nlogs/\ndocs/**/*.tmp\n**/secrets/\nfoo/*.txt\n\\#hash\n[Bb]ackup?.sql\n# comment\n";
+  const paths = [
+    ".env",
+    ".env.production",
+    ".env.production.example",
+    "sub/.env.local",
+    "key.pem",
+    "a/b/key.pem",
+    "build",
+    "build/x.js",
+    "src/build/x.js",
+    "logs/today.log",
+    "logs",
+    "a/logs/x",
+    "docs/x.tmp",
+    "docs/a/b/x.tmp",
+    "x.tmp",
+    "secrets/a",
+    "deep/secrets/a",
+    "foo/a.txt",
+    "foo/bar/a.txt",
+    "#hash",
+    "Backup1.sql",
+    "backup12.sql",
+    "main.py",
+  ];
+  it("on every path of the table", async () => {
+    const { isIgnored, parseGitignore } = await import("../src/doctor/gitignore.js");
+    const dir = write(tempDir(), { ".gitignore": patterns });
+    git(dir, "init", "-q");
+    const r = spawnSync("git", ["check-ignore", "--no-index", "--stdin"], { cwd: dir, input: paths.join("\n") + "\n", encoding: "utf8" });
+    const byGit = r.stdout.split("\n").filter(Boolean).sort();
+    const rules = parseGitignore(patterns);
+    expect(paths.filter((p) => isIgnored(rules, p)).sort()).toEqual(byGit);
+    expect(byGit.length).toBeGreaterThan(10);
   });
 });
 
@@ -273,4 +453,11 @@ describe("the command", () => {
     expect(run(["--help"]).out).toContain("create-prod-kit doctor [--json]");
   });
 
+  it("is bounded: node_modules and virtualenvs are never read", async () => {
+    const dir = copyOf(join(DOCTOR_FIXTURES, "no-runserver", "negative"));
+    // Unreadable folders would fail a walk that entered them.
+    for (const d of ["node_modules/pkg", ".venv/lib/site-packages/pkg"]) write(dir, { [`${d}/x.py`]: `K = "${FAKE.aws}"\nDEBUG = True\n` });
+    const r = await runDoctor(dir);
+    expect(r.findings.filter((f) => f.file?.includes("node_modules") || f.file?.includes(".venv"))).toEqual([]);
+  });
 });

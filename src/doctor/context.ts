@@ -1,11 +1,12 @@
 // Everything the checks read, gathered once and lazily: the repo facts detection already computes,
 // the Python files (the bounded walk of src/detect/python-files.ts), other files read by name, the
-// process files and the Django settings production runs. Nothing here writes.
+// process files, the Django settings production runs, and git's view. Nothing here writes.
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { listPythonFiles, type PythonFile } from "../detect/python-files.js";
 import { detectRepo, type RepoFacts } from "../detect/repo.js";
 import { isKitSettings, readSettings, type DjangoSettings } from "./django-settings.js";
+import { gitView, type GitView } from "./git.js";
 import { findProcessFiles, processCommands, type ProcessCommand, type ProcessFile } from "./process-files.js";
 
 const MAX_READ = 1024 * 1024;
@@ -22,6 +23,7 @@ export interface DoctorContext {
   commands: ProcessCommand[];
   /** The Django settings production runs (undefined outside Django or when none is found). */
   django: DjangoSettings | undefined;
+  git: GitView;
   isDjango: boolean;
   isFastapi: boolean;
 }
@@ -77,6 +79,7 @@ export function createContext(root: string): DoctorContext {
   const { files: processFiles, skipped } = findProcessFiles(root, read);
   const isDjango = facts.stack === "django-celery" || facts.stack === "django-channels";
   let django: DjangoSettings | undefined | null = null;
+  let git: GitView | undefined;
   return {
     root,
     facts,
@@ -88,6 +91,9 @@ export function createContext(root: string): DoctorContext {
     get django() {
       if (django === null) django = isDjango ? productionSettings(python, processFiles, facts) : undefined;
       return django;
+    },
+    get git() {
+      return (git ??= gitView(root));
     },
     isDjango,
     isFastapi: facts.stack === "fastapi-chatwoot",

@@ -2,6 +2,8 @@
 // markers, --json), stays: tools and checklists match on it.
 import { databaseChecks } from "./checks-database.js";
 import { djangoChecks } from "./checks-django.js";
+import { gitChecks } from "./checks-git.js";
+import { opsChecks } from "./checks-ops.js";
 import { processChecks } from "./checks-processes.js";
 import { redisChecks } from "./checks-redis.js";
 import { webChecks } from "./checks-web.js";
@@ -13,4 +15,6 @@ export const CHECKS: Check[] = [
   ...processChecks,
   ...redisChecks,
   ...webChecks,
+  ...gitChecks,
+  ...opsChecks,
 ];
