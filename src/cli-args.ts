@@ -233,7 +233,8 @@ Usage: create-prod-kit doctor [--dir DIR] [--json]
 Reads the repository (never runs it, never writes) and reports each problem with its check id,
 level, file:line, why it matters and the fix: DEBUG, SECRET_KEY, ALLOWED_HOSTS, WhiteNoise,
 SQLite, runserver/--reload, Celery beat, redis:// to TLS-only providers, CORS, FastAPI docs,
-.env files and secrets in git (masked), health endpoint and backups.
+.env files and secrets in git (masked), health endpoint, backups, and, with prod-kit.yaml, whether
+the kit is up to date.
 
   --dir DIR          the repository (default: the current directory)
   --json             print one JSON object ({ findings, checks, summary, ... }) and nothing else

@@ -1,7 +1,7 @@
 // doctor: every check on a fixture that must trigger it and one that must not (test/fixtures/doctor/
 // <check>/{positive,negative}, or built here when it needs git or secrets), the --json shape, exit
-// codes, masking. Fixtures are copied to temporary folders first, so this repository's own git
-// and .gitignore never answer for them.
+// codes, masking, the example apps, and a repository with a generated kit. Fixtures are copied to
+// temporary folders first, so this repository's own git and .gitignore never answer for them.
 import { spawnSync } from "node:child_process";
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { CHECKS } from "../src/doctor/registry.js";
 import { runDoctor, type DoctorReport } from "../src/doctor/runner.js";
 import { CLI, tempDirs, useBuiltCli } from "./helpers/cli.js";
-import { FIXTURES, REPO_ROOT } from "./helpers/kit.js";
+import { EXAMPLES, FIXTURES, REPO_ROOT } from "./helpers/kit.js";
 
 useBuiltCli();
 const dirs = tempDirs();
@@ -460,4 +460,98 @@ describe("the command", () => {
     const r = await runDoctor(dir);
     expect(r.findings.filter((f) => f.file?.includes("node_modules") || f.file?.includes(".venv"))).toEqual([]);
   });
+});
+
+describe("the example apps (development apps: what fires is expected, and exactly that)", () => {
+  const EXPECTED: Record<string, string[]> = {
+    "django-celery": [
+      "error debug-off shop/settings.py:5",
+      "error secret-key-env shop/settings.py:4",
+      "error no-sqlite shop/settings.py:42",
+      "warning env-gitignored .gitignore:-",
+      "warning backup-script -:-",
+      "info migrations-check -:-",
+    ],
+    "django-channels": [
+      "error debug-off config/settings/base.py:5",
+      "error secret-key-env config/settings/base.py:4",
+      "error no-sqlite config/settings/base.py:20",
+      "warning env-gitignored .gitignore:-",
+      "warning backup-script -:-",
+      "info migrations-check -:-",
+    ],
+    "fastapi-chatwoot": ["warning fastapi-docs-off bot/api.py:6", "warning env-gitignored .gitignore:-", "warning backup-script -:-"],
+  };
+  it.each(Object.keys(EXPECTED))("%s", async (example) => {
+    const r = await runDoctor(copyOf(join(EXAMPLES, example)));
+    expect(r.findings.map((f) => `${f.level} ${f.id} ${f.file ?? "-"}:${f.line ?? "-"}`)).toEqual(EXPECTED[example]);
+    expect(r.summary.exitCode).toBe(example === "fastapi-chatwoot" ? 0 : 1);
+  });
+});
+
+describe("a repository with a generated kit", () => {
+  function withKit(platform: string, stack: string): string {
+    const dir = copyOf(join(EXAMPLES, stack));
+    const r = run(["--dir", dir, "--platform", platform, "--stack", stack, "--domain", "app.example.com", "--email", "ops@example.com", "--yes"]);
+    expect(r.code, r.err).toBe(0);
+    return dir;
+  }
+
+  it.each([
+    ["render", "django-celery"],
+    ["railway", "django-channels"],
+    ["vps", "fastapi-chatwoot"],
+    ["easypanel", "django-celery"],
+    ["vps", "django-channels"],
+    ["railway", "fastapi-chatwoot"],
+  ])("%s × %s: the kit's files raise nothing; the example's own code does, and the dev SECRET_KEY is only a warning", async (platform, stack) => {
+    const r = await runDoctor(withKit(platform, stack));
+    const django = stack !== "fastapi-chatwoot";
+    const base = stack === "django-celery" ? "shop/settings.py" : "config/settings/base.py";
+    expect(r.findings.map((f) => `${f.level} ${f.id} ${f.file ?? "-"}:${f.line ?? "-"}`)).toEqual(
+      django ? [`warning secret-key-env ${base}:4`, "info migrations-check -:-"] : ["warning fastapi-docs-off bot/api.py:6"],
+    );
+    if (django) expect(titles(r, "secret-key-env")[0]).toContain("overridden in production by the kit's production settings");
+    for (const id of ["kit-up-to-date", "kit-conflicts", "no-runserver", "backup-script", "env-gitignored", "secrets-committed", "health-endpoint"]) expect(status(r, id), id).toBe("pass");
+    expect(status(r, "one-beat")).toBe(stack === "django-celery" ? "pass" : "skip");
+  });
+
+  it("out-of-date and conflict-marker findings appear only when they should", async () => {
+    const dir = withKit("railway", "django-celery");
+    expect(found(await runDoctor(dir), "kit-up-to-date")).toEqual([]);
+    // A new answer in prod-kit.yaml: the files that depend on it are out of date.
+    const yaml = readFileSync(join(dir, "prod-kit.yaml"), "utf8");
+    writeFileSync(join(dir, "prod-kit.yaml"), yaml.replace("healthPath: /healthz", "healthPath: /status/"));
+    let r = await runDoctor(dir);
+    expect(found(r, "kit-up-to-date").length).toBeGreaterThan(0);
+    expect(found(r, "kit-up-to-date")).toContain("warning Dockerfile:-");
+    expect(titles(r, "kit-up-to-date")).toContain("Dockerfile: out of date: update would rewrite it (you never edited it)");
+    expect(status(r, "kit-conflicts")).toBe("pass");
+    // Your edit overlaps the kit's: update leaves conflict markers; doctor points at them.
+    writeFileSync(join(dir, "prod-kit.yaml"), yaml);
+    const dockerfile = readFileSync(join(dir, "Dockerfile"), "utf8");
+    writeFileSync(join(dir, "Dockerfile"), dockerfile.replace("/healthz", "/ping"));
+    expect(run(["update", "--dir", dir, "--set", "healthPath=/status/"]).code).toBe(1);
+    r = await runDoctor(dir);
+    const markerLine = readFileSync(join(dir, "Dockerfile"), "utf8").split("\n").indexOf("<<<<<<< yours") + 1;
+    expect(markerLine).toBeGreaterThan(0);
+    expect(found(r, "kit-conflicts")).toEqual([`error Dockerfile:${markerLine}`]);
+    expect(found(r, "kit-up-to-date")).toEqual([]);
+    expect(r.summary.exitCode).toBe(1);
+    // Resolved: both pass again.
+    const text = readFileSync(join(dir, "Dockerfile"), "utf8");
+    writeFileSync(join(dir, "Dockerfile"), text.replace(/<<<<<<< yours\n.*\n=======\n(.*\n)>>>>>>> create-prod-kit\n/, "$1"));
+    r = await runDoctor(dir);
+    expect(status(r, "kit-conflicts")).toBe("pass");
+    expect(status(r, "kit-up-to-date")).toBe("pass");
+  });
+
+  it("an invalid prod-kit.yaml is an error finding, not a crash", async () => {
+    const dir = withKit("render", "fastapi-chatwoot");
+    writeFileSync(join(dir, "prod-kit.yaml"), readFileSync(join(dir, "prod-kit.yaml"), "utf8").replace("platform: render", "platform: heroku"));
+    const r = await runDoctor(dir);
+    expect(found(r, "kit-up-to-date")).toEqual(["error prod-kit.yaml:-"]);
+    expect(titles(r, "kit-up-to-date")[0]).toMatch(/^prod-kit\.yaml: platform: /);
+  });
+
 });

@@ -3,6 +3,7 @@
 import { databaseChecks } from "./checks-database.js";
 import { djangoChecks } from "./checks-django.js";
 import { gitChecks } from "./checks-git.js";
+import { kitChecks } from "./checks-kit.js";
 import { opsChecks } from "./checks-ops.js";
 import { processChecks } from "./checks-processes.js";
 import { redisChecks } from "./checks-redis.js";
@@ -17,4 +18,5 @@ export const CHECKS: Check[] = [
   ...webChecks,
   ...gitChecks,
   ...opsChecks,
+  ...kitChecks,
 ];
