@@ -234,7 +234,7 @@ Reads the repository (never runs it, never writes) and reports each problem with
 level, file:line, why it matters and the fix: DEBUG, SECRET_KEY, ALLOWED_HOSTS, WhiteNoise,
 SQLite, runserver/--reload, Celery beat, redis:// to TLS-only providers, CORS, FastAPI docs,
 .env files and secrets in git (masked), health endpoint, backups, and, with prod-kit.yaml, whether
-the kit is up to date.
+the kit is up to date. With docs/PRODUCTION_CHECKLIST.md, it shows which items pass.
 
   --dir DIR          the repository (default: the current directory)
   --json             print one JSON object ({ findings, checks, summary, ... }) and nothing else

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { CHECKS } from "../src/doctor/registry.js";
 import { runDoctor, type DoctorReport } from "../src/doctor/runner.js";
 import { CLI, tempDirs, useBuiltCli } from "./helpers/cli.js";
-import { EXAMPLES, FIXTURES, REPO_ROOT } from "./helpers/kit.js";
+import { COMBOS, EXAMPLES, FIXTURES, REPO_ROOT, renderFiles } from "./helpers/kit.js";
 
 useBuiltCli();
 const dirs = tempDirs();
@@ -552,6 +552,78 @@ describe("a repository with a generated kit", () => {
     const r = await runDoctor(dir);
     expect(found(r, "kit-up-to-date")).toEqual(["error prod-kit.yaml:-"]);
     expect(titles(r, "kit-up-to-date")[0]).toMatch(/^prod-kit\.yaml: platform: /);
+  });
+
+  it("maps the generated checklist's items by id: ticked when the check passes, unticked when it fails", async () => {
+    const dir = withKit("render", "django-celery");
+    let r = await runDoctor(dir);
+    const items = r.checklist!.items;
+    const item = (id: string) => items.find((i) => i.ids.includes(id))!;
+    expect(r.checklist!.file).toBe("docs/PRODUCTION_CHECKLIST.md");
+    expect(items.flatMap((i) => i.ids).sort()).toEqual(
+      ["allowed-hosts", "backup-script", "debug-off", "env-gitignored", "health-endpoint", "kit-conflicts", "kit-up-to-date", "migrations-check", "no-runserver", "no-sqlite", "one-beat", "redis-tls", "secret-key-env", "secrets-committed", "whitenoise"].sort(),
+    );
+    expect(item("debug-off")).toMatchObject({ status: "pass", ticked: true });
+    expect(item("secret-key-env")).toMatchObject({ status: "fail", ticked: false });
+    expect(item("migrations-check")).toMatchObject({ status: "hint", ticked: false });
+    // The example does not declare WhiteNoise; the kit's image installs it and its settings wire it.
+    expect(item("whitenoise")).toMatchObject({ status: "pass", ticked: true });
+    expect(item("debug-off").text).toMatch(/^`DEBUG` is off\./);
+    // The kit's production settings edited to turn DEBUG on: the same item, now unticked.
+    const prod = join(dir, "shop/settings_production.py");
+    writeFileSync(prod, readFileSync(prod, "utf8").replace("\nDEBUG = False\n", "\nDEBUG = True\n"));
+    r = await runDoctor(dir);
+    expect(r.checklist!.items.find((i) => i.ids.includes("debug-off"))).toMatchObject({ status: "fail", ticked: false });
+    const human = run(["doctor", "--dir", dir]).out;
+    expect(human).toMatch(/\[ \] `DEBUG` is off\..*\(line \d+, debug-off: failed\)/);
+    expect(human).toMatch(/\[x\] .*\(line \d+, no-sqlite\)/);
+  });
+
+  it("the checklist of each stack names only checks that exist", async () => {
+    for (const [platform, stack] of [["vps", "fastapi-chatwoot"], ["railway", "django-channels"]] as const) {
+      const r = await runDoctor(withKit(platform, stack));
+      expect(r.checklist!.items.length).toBeGreaterThan(8);
+      expect(r.checklist!.items.filter((i) => i.status === "unknown")).toEqual([]);
+    }
+  });
+});
+
+describe("checklist items", () => {
+  it("an item's status combines its checks: fail wins, then hint; skip only when none applies; an unknown id is reported", async () => {
+    const { checklistItems } = await import("../src/doctor/checklist.js");
+    const statuses: Record<string, "pass" | "fail" | "hint" | "skip"> = { a: "pass", b: "fail", c: "hint", d: "skip" };
+    const text = [
+      "# Checklist",
+      "- [ ] Only a. <!-- doctor:a -->",
+      "- [x] Already ticked by hand, a and d. <!-- doctor:a,d -->",
+      "- [ ] c and a. <!-- doctor: c, a -->",
+      "- [ ] b and c. <!-- doctor:b,c -->",
+      "- [ ] Only d. <!-- doctor:d -->",
+      "- [ ] A typo. <!-- doctor:zz -->",
+      "- [ ] No marker.",
+      "Not an item <!-- doctor:a -->",
+    ].join("\n");
+    const items = checklistItems(text, (id) => statuses[id]);
+    expect(items.map((i) => [i.line, i.ids.join("+"), i.status, i.ticked])).toEqual([
+      [2, "a", "pass", true],
+      [3, "a+d", "pass", true],
+      [4, "c+a", "hint", false],
+      [5, "b+c", "fail", false],
+      [6, "d", "skip", false],
+      [7, "zz", "unknown", false],
+    ]);
+    expect(items[0]!.text).toBe("Only a.");
+  });
+});
+
+describe("ids are the contract between the registry and the checklist template", () => {
+  it("every check is named by an item of some generated checklist, and every marker names a check", () => {
+    const ids = new Set<string>();
+    for (const { platform, stack } of COMBOS) {
+      const checklist = renderFiles(platform, stack).files.find((f) => f.path === "docs/PRODUCTION_CHECKLIST.md")!.content;
+      for (const m of checklist.matchAll(/<!-- doctor:([\w,-]+) -->/g)) for (const id of m[1]!.split(",")) ids.add(id);
+    }
+    expect([...ids].sort()).toEqual(CHECKS.map((c) => c.id).sort());
   });
 
 });

@@ -1,8 +1,11 @@
-// The report as people read it (grouped by level, one block per finding, then a summary) and as tools read it (--json: one object, nothing else on stdout).
+// The report as people read it (grouped by level, one block per finding, then the checklist and
+// a summary) and as tools read it (--json: one object, nothing else on stdout).
 import type { Finding, Level } from "./finding.js";
 import type { DoctorReport } from "./runner.js";
 
 const HEADINGS: Record<Level, string> = { error: "Errors", warning: "Warnings", info: "Info" };
+const MARK = { pass: "[x]", fail: "[ ]", hint: "[?]", skip: "[-]", unknown: "[ ]" } as const;
+const NOTE = { pass: "", fail: "failed", hint: "check by hand", skip: "not applicable", unknown: "unknown check id" } as const;
 
 const location = (f: Finding) => (f.file ? ` ${f.file}${f.line ? `:${f.line}` : ""}` : "");
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -20,6 +23,13 @@ export function formatHuman(r: DoctorReport): string {
     const group = r.findings.filter((f) => f.level === level);
     if (!group.length) continue;
     out.push("", `${HEADINGS[level]} (${group.length})`, "", group.map(block).join("\n\n"));
+  }
+  if (r.checklist) {
+    out.push("", `Checklist items of ${r.checklist.file} that doctor checks (${MARK.pass} passes, ${MARK.fail} fails, ${MARK.hint} check by hand, ${MARK.skip} not applicable):`);
+    for (const item of r.checklist.items) {
+      const note = NOTE[item.status] ? `: ${NOTE[item.status]}` : "";
+      out.push(`  ${MARK[item.status]} ${item.text}  (line ${item.line}, ${item.ids.join(", ")}${note})`);
+    }
   }
   const passed = r.checks.filter((c) => c.status === "pass").map((c) => c.id);
   const skippedChecks = r.checks.filter((c) => c.status === "skip").map((c) => `  ${c.id}: ${c.reason}`);

@@ -1,5 +1,6 @@
 // Runs every check once on one folder and gathers the report. A check that fails unexpectedly
 // becomes a warning naming it, so one broken check never hides the others' findings.
+import { checklistItems, CHECKLIST_FILE, type ChecklistItem } from "./checklist.js";
 import { createContext } from "./context.js";
 import type { Check, Finding, Level } from "./finding.js";
 import { CHECKS } from "./registry.js";
@@ -25,6 +26,8 @@ export interface DoctorReport {
   processFiles: string[];
   /** Process files left out as development-only by their names. */
   skippedProcessFiles: string[];
+  /** Only when docs/PRODUCTION_CHECKLIST.md exists. */
+  checklist?: { file: string; items: ChecklistItem[] };
   summary: { errors: number; warnings: number; infos: number; passed: number; failed: number; hints: number; skipped: number; exitCode: 0 | 1 };
 }
 
@@ -54,6 +57,7 @@ export async function runDoctor(root: string, checks: Check[] = CHECKS): Promise
   const checksOut = results.map((r) => r.result);
   const count = (level: Level) => findings.filter((f) => f.level === level).length;
   const statusCount = (s: CheckStatus) => checksOut.filter((c) => c.status === s).length;
+  const checklistText = ctx.read(CHECKLIST_FILE);
   const django = ctx.django;
   return {
     root,
@@ -62,6 +66,9 @@ export async function runDoctor(root: string, checks: Check[] = CHECKS): Promise
     ...(django ? { djangoSettings: { module: django.module, path: django.path, source: django.source } } : {}),
     processFiles: ctx.processFiles.map((f) => f.path),
     skippedProcessFiles: ctx.skippedProcessFiles,
+    ...(checklistText !== undefined
+      ? { checklist: { file: CHECKLIST_FILE, items: checklistItems(checklistText, (id) => checksOut.find((c) => c.id === id)?.status) } }
+      : {}),
     summary: {
       errors: count("error"),
       warnings: count("warning"),
