@@ -616,7 +616,7 @@ describe("checklist items", () => {
   });
 });
 
-describe("ids are the contract between the registry and the checklist template", () => {
+describe("ids are the contract between the registry, the checklist template and the README", () => {
   it("every check is named by an item of some generated checklist, and every marker names a check", () => {
     const ids = new Set<string>();
     for (const { platform, stack } of COMBOS) {
@@ -626,4 +626,9 @@ describe("ids are the contract between the registry and the checklist template",
     expect([...ids].sort()).toEqual(CHECKS.map((c) => c.id).sort());
   });
 
+  it("the README's table lists every check with its level", () => {
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    const rows = [...readme.matchAll(/^\| `([a-z-]+)` *\| (error|warning|info) +\|/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(rows).toEqual(CHECKS.map((c) => `${c.id} ${c.level}`));
+  });
 });
