@@ -8,7 +8,7 @@ export class UsageError extends Error {
   }
 }
 
-export type Command = "init" | "update" | "docs" | "secrets";
+export type Command = "init" | "update" | "docs" | "secrets" | "doctor";
 
 export interface CliArgs {
   command: Command | "help" | "version";
@@ -27,6 +27,8 @@ export interface CliArgs {
   out?: string;
   /** secrets: write .env.production instead of printing. */
   write: boolean;
+  /** doctor: print the report as one JSON object. */
+  json: boolean;
   /** Raw answer values from flags and --set, keyed by answer name. */
   answers: Record<string, unknown>;
   /** Which flag set each answer, for error messages. */
@@ -34,9 +36,18 @@ export interface CliArgs {
 }
 
 const ANSWER_FLAGS = ["platform", "stack", "name", "domain", "email", "python"] as const;
-export const COMMANDS: Command[] = ["init", "update", "docs", "secrets"];
+export const COMMANDS: Command[] = ["init", "update", "docs", "secrets", "doctor"];
 /** Flags that mean something to some commands only. */
-const ONLY_FOR: Record<string, Command[]> = { check: ["update"], recreate: ["init", "update"], out: ["docs"], example: ["init", "docs"], write: ["secrets"] };
+const ONLY_FOR: Record<string, Command[]> = {
+  check: ["update"],
+  recreate: ["init", "update"],
+  out: ["docs"],
+  example: ["init", "docs"],
+  write: ["secrets"],
+  json: ["doctor"],
+};
+/** doctor only reads the repository: of the flags, it takes only these. */
+const DOCTOR_FLAGS = new Set(["dir", "json", "help", "version"]);
 const LIST_KEYS = new Set(["channelsWorkers"]);
 
 /** Async because the answers schema (zod) is imported only when --set needs it: --help and --version load neither. */
@@ -64,6 +75,7 @@ export async function parseCli(argv: string[]): Promise<CliArgs> {
         recreate: { type: "boolean" },
         out: { type: "string" },
         write: { type: "boolean" },
+        json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -82,6 +94,7 @@ export async function parseCli(argv: string[]): Promise<CliArgs> {
     recreate: Boolean(values.recreate),
     out: values.out,
     write: Boolean(values.write),
+    json: Boolean(values.json),
     answers: {},
     flagOf: {},
   };
@@ -93,6 +106,11 @@ export async function parseCli(argv: string[]): Promise<CliArgs> {
   if (values.help) return { ...base, command: "help", helpFor: positionals.length ? command : undefined };
   if (values.version) return { ...base, command: "version" };
   if (extra.length > 0) throw new UsageError([`unexpected argument "${extra[0]}" (see create-prod-kit --help)`]);
+  if (command === "doctor") {
+    const extraFlags = Object.keys(values).filter((flag) => !DOCTOR_FLAGS.has(flag));
+    if (extraFlags.length) throw new UsageError(extraFlags.map((flag) => `--${flag} does not go with doctor, which only reads the repository (it takes --dir and --json)`));
+    return { ...base, command };
+  }
   const misplaced = Object.entries(ONLY_FOR).filter(([flag, commands]) => values[flag as keyof typeof values] !== undefined && !commands.includes(command));
   if (misplaced.length) {
     throw new UsageError(misplaced.map(([flag, commands]) => `--${flag} goes with ${commands.join(" or ")}, not ${command}`));
@@ -140,6 +158,7 @@ Usage:
   create-prod-kit update [options]     regenerate from prod-kit.yaml, keeping your edits
   create-prod-kit docs [options]       write only the runbook and the checklist
   create-prod-kit secrets [--write]    strong values for the secrets the kit needs
+  create-prod-kit doctor [--json]      audit the repository's production readiness (writes nothing)
   create-prod-kit <command> --help     the options of one command
 
 Options of init:
@@ -153,8 +172,9 @@ ${ANSWER_OPTIONS}
   --help, -h         this help
   --version, -v      the version
 
-Exit codes: 0 done; 1 files in the way (nothing written), a write failed, or update left
-conflicts to resolve; 2 bad input; 130 interrupted before anything was replaced.
+Exit codes: 0 done; 1 files in the way (nothing written), a write failed, update left
+conflicts to resolve, or doctor found an error; 2 bad input; 130 interrupted before anything
+was replaced.
 
 Examples:
   npx create-prod-kit
@@ -162,6 +182,7 @@ Examples:
   npx create-prod-kit --platform vps --domain app.example.com --email ops@example.com --dry-run
   npx create-prod-kit update --platform vps --email ops@example.com
   npx create-prod-kit update --check
+  npx create-prod-kit doctor --json
 `,
   init: `create-prod-kit [init]: write the production kit for this repository
 
@@ -217,6 +238,25 @@ ${ANSWER_OPTIONS}
 
 Examples:
   npx create-prod-kit docs --platform railway --domain app.example.com --yes --out ./ops
+`,
+  doctor: `create-prod-kit doctor: audit the repository as it is, for production
+
+Usage: create-prod-kit doctor [--dir DIR] [--json]
+
+Reads the repository (never runs it, never writes) and reports each problem with its check id,
+level, file:line, why it matters and the fix: DEBUG, SECRET_KEY, ALLOWED_HOSTS, WhiteNoise,
+SQLite, runserver/--reload, Celery beat, redis:// to TLS-only providers, CORS, FastAPI docs,
+.env files and secrets in git (masked), health endpoint, backups, and, with prod-kit.yaml, whether
+the kit is up to date. With docs/PRODUCTION_CHECKLIST.md, it shows which items pass.
+
+  --dir DIR          the repository (default: the current directory)
+  --json             print one JSON object ({ findings, checks, summary, ... }) and nothing else
+
+Exit codes: 0 no error-level finding; 1 at least one (for CI); 2 bad usage.
+
+Examples:
+  npx create-prod-kit doctor
+  npx create-prod-kit doctor --dir ./backend --json
 `,
 };
 

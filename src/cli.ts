@@ -29,6 +29,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import("./commands/docs.js")).docs(args);
     case "secrets":
       return (await import("./commands/secrets.js")).secrets(args);
+    case "doctor":
+      return (await import("./commands/doctor.js")).doctor(args);
     default:
       return (await import("./commands/generate.js")).generate(args, args.command);
   }

@@ -74,6 +74,22 @@ function unresolved(root: string, actions: WriteAction[]): string[] {
     .map((a) => a.path);
 }
 
+/** What `update --check` reports: the changes update would make, files in the way, unresolved conflicts. */
+export interface KitCheck {
+  stale: WriteAction[];
+  stuck: WriteAction[];
+  conflicts: string[];
+}
+
+/** The verdict of `update --check` on a planned run (shared with `doctor`). */
+export function checkKit(root: string, planned: { files: WriteAction[]; actions: WriteAction[] }): KitCheck {
+  return {
+    stale: planned.actions.filter((a) => CHANGES.includes(a.status)),
+    stuck: blocking(planned.actions),
+    conflicts: unresolved(root, planned.files),
+  };
+}
+
 export async function generate(args: CliArgs, command: "init" | "update"): Promise<number> {
   const ctx = await resolveContext(args, command);
   const { root, answers } = ctx;
@@ -83,11 +99,9 @@ export async function generate(args: CliArgs, command: "init" | "update"): Promi
     merge: command === "update",
     answersFile: ctx.answersFile,
   });
-  const stuck = blocking(actions);
-  const leftOver = unresolved(root, fileActions);
+  const { stale, stuck, conflicts: leftOver } = checkKit(root, { files: fileActions, actions });
 
   if (args.check) {
-    const stale = actions.filter((a) => CHANGES.includes(a.status));
     if (stale.length === 0 && stuck.length === 0 && leftOver.length === 0) {
       process.stdout.write(`The kit in ${root} is up to date.\n`);
       return 0;
