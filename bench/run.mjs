@@ -2,11 +2,11 @@
 // on this machine, in one run.
 //
 // 1. Commands against `node -e 0` (Node starting and doing nothing), interleaved round by round so
-//    load from elsewhere hits them alike: an empty ES module (the floor for an ESM CLI), --help,
-//    --version, a full kit with --yes for each stack (VPS, the platform with the most files; a fresh
-//    copy of the example app each run, in the system's temporary folder), and update on an
-//    unchanged kit (checked to write nothing). Median and min–max of BENCH_RUNS runs (default 30,
-//    after 3 warm-up rounds); the ratio is median / median.
+//    load from elsewhere hits them alike: --help, --version, a full kit with --yes for each stack
+//    (VPS, the platform with the most files; a fresh copy of the example app each run, in the
+//    system's temporary folder), update on an unchanged kit (checked to write nothing), and, as
+//    references, the first run of --help and of a kit with an empty code cache. Median and min–max
+//    of BENCH_RUNS runs (default 30, after 3 warm-up rounds); the ratio is median / median.
 // 2. The package: `npm pack` (tarball and unpacked size), then the tarball installed offline with an
 //    empty npm cache into a temporary prefix: installed size and number of packages.
 // 3. Detection on a repository with 100,000 files it must not read (bench/detect.mjs).
@@ -32,8 +32,16 @@ const MB = 1024 * 1024;
 const work = mkdtempSync(join(tmpdir(), "bench-"));
 const node = process.execPath;
 
-function run(args, cwd = ROOT) {
-  const r = spawnSync(node, args, { cwd, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+// The CLI keeps V8's code cache in $XDG_CACHE_HOME/create-prod-kit (src/launcher.ts): the bench
+// gives it a folder of its own, warm after the warm-up rounds, and an empty one for each first run.
+const warmCache = join(work, "code-cache");
+let firstRuns = 0;
+const emptyCache = () => join(work, `empty-cache-${firstRuns++}`);
+
+function run(args, cwd = ROOT, cacheHome = warmCache) {
+  const env = { ...process.env, XDG_CACHE_HOME: cacheHome };
+  delete env.NODE_DISABLE_COMPILE_CACHE;
+  const r = spawnSync(node, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
   if (r.status !== 0) throw new Error(`node ${args.join(" ")} exited ${r.status}:\n${r.stdout}${r.stderr}`);
   return r;
 }
@@ -68,13 +76,8 @@ try {
   shm = undefined;
 }
 
-// The floor for any CLI shipped as an ES module: Node's ESM loader starts before the first line runs.
-const emptyModule = join(work, "empty.mjs");
-writeFileSync(emptyModule, "");
-
 const commands = [
   { id: "baseline", label: "`node -e 0` (baseline)", prepare: () => ["-e", "0"] },
-  { id: "empty-esm", label: "an empty ES module (reference: the ESM loader alone)", prepare: () => [emptyModule] },
   { id: "help", label: "`--help`", target: 1.2, prepare: () => [CLI, "--help"] },
   { id: "version", label: "`--version`", prepare: () => [CLI, "--version"] },
   ...STACKS.map((stack) => ({
@@ -88,6 +91,15 @@ const commands = [
     ? [{ id: "init-tmpfs", label: "full kit, django-celery, on tmpfs (no disk sync; reference)", prepare: () => [CLI, "--dir", freshApp("django-celery", shm), ...KIT] }]
     : []),
   { id: "update", label: "`update`, unchanged kit (writes nothing)", target: 1.5, prepare: () => [CLI, "update", "--dir", updateApp] },
+  // What a user meets once per command and version (`npx` on a new machine): nothing cached yet.
+  { id: "first-help", label: "first run, empty code cache: `--help` (reference)", prepare: () => [CLI, "--help"], cache: emptyCache },
+  {
+    id: "first-init",
+    label: "first run, empty code cache: full kit, django-celery (reference)",
+    prepare: () => [CLI, "--dir", freshApp("django-celery"), ...KIT],
+    cache: emptyCache,
+    remove: true,
+  },
 ];
 
 const samples = Object.fromEntries(commands.map((c) => [c.id, []]));
@@ -97,15 +109,17 @@ for (let round = 0; round < WARMUP + RUNS; round++) {
   const order = commands.map((_, i) => commands[(i + round) % commands.length]);
   for (const c of order) {
     const args = c.prepare();
+    const cacheHome = c.cache?.();
     const t = performance.now();
-    const r = run(args);
+    const r = run(args, ROOT, cacheHome);
     const ms = performance.now() - t;
     if (round >= WARMUP) samples[c.id].push(ms);
     if (c.files) {
       filesWritten[c.id] = r.stdout.split("\n").filter((l) => /\bcreated$/.test(l)).length;
       rmSync(args[2], { recursive: true, force: true });
     }
-    if (c.id === "init-tmpfs") rmSync(args[2], { recursive: true, force: true });
+    if (c.id === "init-tmpfs" || c.remove) rmSync(args[2], { recursive: true, force: true });
+    if (cacheHome) rmSync(cacheHome, { recursive: true, force: true });
   }
 }
 const unchanged = JSON.stringify(tree(updateApp)) === JSON.stringify(updateBefore);

@@ -1,18 +1,21 @@
 // `npm run build`: the published CLI, as few files as Node can load fast.
 //
-// - dist/cli.js: src/cli.ts and every runtime dependency bundled by esbuild (ESM, Node 20), so an
-//   install fetches nothing else. Each command's module and @clack/prompts are imported when needed
-//   (dynamic import()), which esbuild splits into dist/chunks/: `--help` loads only the entry, and
-//   the prompts load only when a terminal is asked questions.
+// - dist/bundle.cjs: src/cli.ts and every runtime dependency bundled by esbuild (CommonJS, Node 20),
+//   so an install fetches nothing else. Each command's module and @clack/prompts are import()ed
+//   when needed; in the bundle such a module is initialised on that call, so `--help` runs none of
+//   it and V8 compiles none of it (V8 compiles a function when it first runs).
+// - dist/cli.cjs, the bin: src/launcher.ts, which runs the bundle with V8's code cache (the
+//   bundle's content hash is built in, so a new bundle never meets an old cache).
 // - The Handlebars templates are precompiled here (Handlebars.precompile, with the options the
 //   checkout compiles with) into a module that replaces src/template-source.ts in the bundle: at run
 //   time there is no template parsing and only Handlebars' runtime, not its compiler. A template
 //   that does not parse fails the build.
 // - dist/THIRD_PARTY_LICENSES.md: the licence of every package bundled in.
 //
-// The bundle is built in a staging folder and moved into place whole, so a test running dist/cli.js
+// The bundle is built in a staging folder and moved into place whole, so a test running dist/cli.cjs
 // never sees half a build.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -74,6 +77,19 @@ const precompiled = {
   },
 };
 
+// zod re-exports its 40 locales as `z.locales` (about 100 KB); the CLI speaks English (zod imports
+// en.js itself, not through this) and never reads z.locales, so the namespace is an empty module.
+// Without this, the CommonJS bundle keeps every locale: it cannot drop a namespace's unused members.
+const noZodLocales = {
+  name: "no-zod-locales",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /node_modules\/zod\//.test(args.importer) ? { path: "zod-locales", namespace: "prod-kit-empty" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "prod-kit-empty" }, () => ({ contents: "export {};", loader: "js" }));
+  },
+};
+
 /** The licence of every package in the bundle, from esbuild's list of inputs. */
 function thirdPartyLicenses(metafile) {
   const packages = new Set();
@@ -101,7 +117,7 @@ function checkInputs(metafile) {
   const inputs = bundledInputs(metafile);
   const problems = [];
   if (inputs.some((i) => /node_modules\/zod\/v4\/locales\/(?!en\.js)/.test(i))) {
-    problems.push('all of zod (every locale) is bundled: import it as `import * as z from "zod"`, which lets esbuild drop what is not used');
+    problems.push('all of zod (every locale) is bundled: import it as `import * as z from "zod"`, and keep the no-zod-locales plugin');
   }
   if (inputs.some((i) => /node_modules\/handlebars\/dist\/cjs\/handlebars\/compiler\//.test(i))) {
     problems.push("Handlebars' compiler is bundled: only src/template-source.ts may import handlebars (the bundle replaces it with precompiled templates)");
@@ -114,25 +130,26 @@ export async function build() {
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
   try {
+    const common = { absWorkingDir: ROOT, bundle: true, format: "cjs", platform: "node", target: "node20", minify: true, logLevel: "warning" };
     const result = await esbuild.build({
-      absWorkingDir: ROOT,
-      entryPoints: { cli: "src/cli.ts" },
-      outdir: staging,
-      bundle: true,
-      splitting: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      // src/cli.ts starts with `#!/usr/bin/env node`, which esbuild keeps at the top of dist/cli.js.
-      // CommonJS dependencies (yaml's Node build, Handlebars' runtime) require() Node's modules.
-      banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
-      chunkNames: "chunks/[name]-[hash]",
-      minify: true,
+      ...common,
+      entryPoints: ["src/cli.ts"],
+      outfile: join(staging, "bundle.cjs"),
+      // src/package-root.ts finds the package from its own file; in the bundle that is bundle.cjs.
+      define: { "import.meta.url": "__importMetaUrl" },
+      banner: { js: 'var __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
       legalComments: "none", // every licence is in THIRD_PARTY_LICENSES.md
       metafile: true,
-      logLevel: "warning",
-      plugins: [precompiled],
+      plugins: [precompiled, noZodLocales],
     });
+    const bundleId = createHash("sha256").update(readFileSync(join(staging, "bundle.cjs"))).digest("hex").slice(0, 16);
+    await esbuild.build({
+      ...common,
+      entryPoints: ["src/launcher.ts"],
+      outfile: join(staging, "cli.cjs"),
+      define: { BUNDLE_ID: JSON.stringify(bundleId) },
+    });
+    chmodSync(join(staging, "cli.cjs"), 0o755);
     checkInputs(result.metafile);
     writeFileSync(join(staging, "THIRD_PARTY_LICENSES.md"), thirdPartyLicenses(result.metafile));
     rmSync(OUT, { recursive: true, force: true });

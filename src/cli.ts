@@ -1,20 +1,16 @@
-#!/usr/bin/env node
-// Entry point: parse → detect → answers → plan → files → writer, and report. User mistakes end with
+// The command line: parse → detect → answers → plan → files → writer, and report. User mistakes end with
 // one line per problem and exit 2, never a stack trace.
 //
 // Startup cost is paid on every `npx create-prod-kit`: this module imports only argument parsing
 // and the version. A command's module (and everything it needs: detection, templates, the writer)
-// is imported when that command runs, so `--help` and `--version` load none of it; in the bundle
-// each is a chunk of its own (scripts/build.mjs). A new command is imported the same way.
+// is imported when that command runs, so `--help` and `--version` run none of it: in the bundle
+// (scripts/build.mjs) such a module is initialised on its import(), and V8 compiles only the
+// functions that run (src/launcher.ts keeps them in its code cache). A new command is imported the
+// same way.
 import { realpathSync } from "node:fs";
-import nodeModule from "node:module";
 import { fileURLToPath } from "node:url";
 import { helpText, parseCli, UsageError } from "./cli-args.js";
 import { toolVersion } from "./package-root.js";
-
-// Node 22.1+ keeps the compiled code of the modules loaded from here on in a cache between runs;
-// Node 20 has no such cache and skips this.
-(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 export async function main(argv: string[]): Promise<number> {
   const args = await parseCli(argv);
@@ -47,22 +43,26 @@ async function failure(e: unknown): Promise<{ code: number; lines: string[] }> {
   return { code: 70, lines: [`create-prod-kit failed unexpectedly: ${(e as Error).stack ?? String(e)}`] };
 }
 
-// Run when executed (directly, or through the npm bin symlink), not when imported by tests.
-const isEntry = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-if (isEntry) {
+/**
+ * The command line as the `create-prod-kit` bin runs it (src/launcher.ts): sets process.exitCode
+ * and prints errors; never rejects.
+ */
+export async function run(argv: string[]): Promise<void> {
   // `create-prod-kit ... | head` closes the pipe early: stop quietly instead of crashing.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
     throw e;
   });
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = process.exitCode || code;
-    },
-    async (e: unknown) => {
-      const { code, lines } = await failure(e);
-      for (const line of lines) process.stderr.write(`${line}\n`);
-      process.exitCode = code;
-    },
-  );
+  try {
+    const code = await main(argv);
+    process.exitCode = process.exitCode || code;
+  } catch (e) {
+    const { code, lines } = await failure(e);
+    for (const line of lines) process.stderr.write(`${line}\n`);
+    process.exitCode = code;
+  }
 }
+
+// Run when executed from the sources (`tsx src/cli.ts`), not when imported by tests or the launcher.
+const isEntry = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isEntry) void run(process.argv.slice(2));

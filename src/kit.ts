@@ -7,6 +7,7 @@ import type { GeneratedFile } from "./files/generated-file.js";
 import type { Plan } from "./plan.js";
 import { platforms } from "./platforms/index.js";
 import { stacks } from "./stacks/index.js";
+import { byCodeUnit } from "./compare.js";
 
 export function buildPlan(answers: Answers, facts: RepoFacts): Plan {
   const plan = stacks[answers.stack].plan(answers, facts);
@@ -17,5 +18,5 @@ export function buildPlan(answers: Answers, facts: RepoFacts): Plan {
 export function renderKit(plan: Plan): GeneratedFile[] {
   const platform = platforms[plan.answers.platform];
   const files = [...commonFiles(plan, platform), ...platform.render(plan), ...docsFiles(plan, platform)];
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  return files.sort((a, b) => byCodeUnit(a.path, b.path));
 }

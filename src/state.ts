@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import * as z from "zod"; // a namespace import lets the bundle drop the parts of zod it does not use
 import type { Ownership } from "./files/generated-file.js";
+import { byCodeUnit } from "./compare.js";
 
 export const STATE_DIR = ".prod-kit";
 export const MANIFEST = `${STATE_DIR}/manifest.json`;
@@ -75,7 +76,7 @@ export function readBase(root: string, record: FileRecord): string | undefined {
 }
 
 export function manifestText(manifest: Manifest): string {
-  const files = Object.fromEntries(Object.entries(manifest.files).sort(([a], [b]) => a.localeCompare(b)));
+  const files = Object.fromEntries(Object.entries(manifest.files).sort(([a], [b]) => byCodeUnit(a, b)));
   return `${JSON.stringify({ ...manifest, files }, null, 2)}\n`;
 }
 

@@ -34,7 +34,7 @@ describe("npm run new", () => {
     expect(build.code, build.out).toBe(0);
     const app = join(copy, "app");
     cpSync(join(EXAMPLES, "django-celery"), app, { recursive: true });
-    const run = sh(process.execPath, ["dist/cli.js", "--dir", app, "--platform", "fly-io", "--domain", "app.example.com", "--yes"]);
+    const run = sh(process.execPath, ["dist/cli.cjs", "--dir", app, "--platform", "fly-io", "--domain", "app.example.com", "--yes"]);
     expect(run.code, run.out).toBe(0);
     const processes = JSON.parse(readFileSync(join(app, "fly-io/processes.json"), "utf8")).processes;
     expect(processes.find((p: { kind: string }) => p.kind === "scheduler")).toMatchObject({ instances: 1 });
@@ -60,7 +60,7 @@ describe("npm run new", () => {
     for (const platform of ["render", "railway", "vps", "easypanel"]) {
       const app = join(copy, `app-${platform}`);
       cpSync(join(copy, "examples/flask-rq"), app, { recursive: true });
-      const run = sh(process.execPath, ["dist/cli.js", "--dir", app, "--platform", platform, "--stack", "flask-rq", "--domain", "app.example.com", "--email", "ops@example.com", "--yes"]);
+      const run = sh(process.execPath, ["dist/cli.cjs", "--dir", app, "--platform", platform, "--stack", "flask-rq", "--domain", "app.example.com", "--email", "ops@example.com", "--yes"]);
       expect(run.code, `${platform}: ${run.out}`).toBe(0);
       expect(readFileSync(join(app, "Dockerfile"), "utf8")).toContain('CMD ["gunicorn", "--config", "gunicorn.conf.py", "app:app"]');
     }

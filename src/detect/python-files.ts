@@ -2,6 +2,7 @@
 // folders, so detection costs the same whatever their size.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
+import { byCodeUnit } from "../compare.js";
 
 const SKIP = new Set([
   "node_modules",
@@ -46,7 +47,7 @@ export function listPythonFiles(root: string): PythonFile[] {
     } catch {
       return;
     }
-    entries.sort((a, b) => a.name.localeCompare(b.name));
+    entries.sort((a, b) => byCodeUnit(a.name, b.name));
     for (const entry of entries) {
       if (entry.isDirectory()) {
         if (!SKIP.has(entry.name) && !entry.name.startsWith(".")) walk(join(dir, entry.name), depth + 1);

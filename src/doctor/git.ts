@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isIgnored, parseGitignore } from "./gitignore.js";
+import { byCodeUnit } from "../compare.js";
 
 export interface GitView {
   /** git answered (a work tree); false means the .gitignore fallback is in use. */
@@ -52,7 +53,7 @@ function fallback(root: string): GitView {
         } catch {
           return;
         }
-        entries.sort((a, b) => a.name.localeCompare(b.name));
+        entries.sort((a, b) => byCodeUnit(a.name, b.name));
         for (const e of entries) {
           const path = rel ? `${rel}/${e.name}` : e.name;
           if (e.isDirectory()) {

@@ -1,5 +1,5 @@
 // vitest globalSetup: builds dist/ (the bundle users run) once, before any test file starts, so the
-// tests that run dist/cli.js in a child process run the current sources, and no two workers build at
+// tests that run dist/cli.cjs in a child process run the current sources, and no two workers build at
 // once. The unit tests import src/*.ts directly and do not need it.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";

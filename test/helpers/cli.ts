@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeAll, expect } from "vitest";
 import { REPO_ROOT } from "./kit.js";
 
-export const CLI = join(REPO_ROOT, "dist", "cli.js");
+export const CLI = join(REPO_ROOT, "dist", "cli.cjs");
 
 /**
  * The file's tests run the real entry point: the bundle `npm run build` makes (scripts/build.mjs), which

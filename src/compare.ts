@@ -1,0 +1,6 @@
+// One order for names and paths everywhere: by UTF-16 code unit, the same on every machine and
+// locale. (String#localeCompare depends on the locale, and its first call loads ICU's collator,
+// which cost a run of the CLI about 5 ms.)
+export function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
