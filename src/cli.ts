@@ -11,15 +11,16 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { helpText, parseCli, UsageError } from "./cli-args.js";
 import { toolVersion } from "./package-root.js";
+import { writeOut, writeErr } from "./output.js";
 
 export async function main(argv: string[]): Promise<number> {
   const args = await parseCli(argv);
   switch (args.command) {
     case "help":
-      process.stdout.write(helpText(args.helpFor));
+      writeOut(helpText(args.helpFor));
       return 0;
     case "version":
-      process.stdout.write(`${toolVersion()}\n`);
+      writeOut(`${toolVersion()}\n`);
       return 0;
     case "docs":
       return (await import("./commands/docs.js")).docs(args);
@@ -48,17 +49,13 @@ async function failure(e: unknown): Promise<{ code: number; lines: string[] }> {
  * and prints errors; never rejects.
  */
 export async function run(argv: string[]): Promise<void> {
-  // `create-prod-kit ... | head` closes the pipe early: stop quietly instead of crashing.
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw e;
-  });
+  // (`create-prod-kit ... | head` closing the pipe early ends the run quietly: src/output.ts.)
   try {
     const code = await main(argv);
     process.exitCode = process.exitCode || code;
   } catch (e) {
     const { code, lines } = await failure(e);
-    for (const line of lines) process.stderr.write(`${line}\n`);
+    for (const line of lines) writeErr(`${line}\n`);
     process.exitCode = code;
   }
 }

@@ -17,16 +17,15 @@ export function canSpin(stream: NodeJS.WriteStream = process.stdout, env: NodeJS
 }
 
 export async function withSpinner<T>(message: string, step: () => Promise<T>): Promise<T> {
-  if (!canSpin()) return step();
-  const out = process.stdout;
+  // process.stdout is built on first use, which costs a fast run more than its step: look at it
+  // only once the step has lasted SHOW_AFTER_MS.
+  let out: NodeJS.WriteStream | undefined;
   let frame = 0;
-  let shown = false;
   let ticker: NodeJS.Timeout | undefined;
-  const draw = () => {
-    shown = true;
-    out.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]}  ${message}`);
-  };
+  const draw = () => out!.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]}  ${message}`);
   const delay = setTimeout(() => {
+    if (!canSpin()) return;
+    out = process.stdout;
     draw();
     ticker = setInterval(draw, FRAME_MS);
   }, SHOW_AFTER_MS);
@@ -35,6 +34,6 @@ export async function withSpinner<T>(message: string, step: () => Promise<T>): P
   } finally {
     clearTimeout(delay);
     clearInterval(ticker);
-    if (shown) out.write("\r\x1b[2K");
+    out?.write("\r\x1b[2K");
   }
 }

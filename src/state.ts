@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import * as z from "zod"; // a namespace import lets the bundle drop the parts of zod it does not use
+import * as z from "zod/mini"; // see src/answers.ts
 import type { Ownership } from "./files/generated-file.js";
 import { byCodeUnit } from "./compare.js";
 
@@ -18,14 +18,14 @@ export const MANIFEST = `${STATE_DIR}/manifest.json`;
 export const BASE_DIR = `${STATE_DIR}/base`;
 
 const recordSchema = z.object({
-  base: z.string().regex(/^[0-9a-f]{12}-[^/]+$/),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  mode: z.number().int().min(0).max(0o777),
+  base: z.string().check(z.regex(/^[0-9a-f]{12}-[^/]+$/)),
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  mode: z.number().check(z.int(), z.gte(0), z.lte(0o777)),
   owner: z.enum(["generated", "managed-block", "once"]),
   /** You deleted it: it is not written again unless asked (--recreate). */
-  deleted: z.literal(true).optional(),
+  deleted: z.optional(z.literal(true)),
   /** The answers no longer need it, but you had edited it: kept, and merged again if it returns. */
-  orphan: z.literal(true).optional(),
+  orphan: z.optional(z.literal(true)),
 });
 const manifestSchema = z.object({
   tool: z.literal("create-prod-kit"),

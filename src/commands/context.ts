@@ -9,6 +9,7 @@ import { detectRepo, moduleFile, type RepoFacts } from "../detect/repo.js";
 import { flagFor, resolveAnswers } from "../resolve-answers.js";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { stacks } from "../stacks/index.js";
+import { writeOut } from "../output.js";
 
 export { PACKAGE_ROOT, toolVersion } from "../package-root.js";
 export const EXAMPLE_DIR = "prod-kit-example";
@@ -70,7 +71,7 @@ export async function resolveContext(args: CliArgs, command: "init" | "update" |
     } else if (args.example || !detectRepo(dir).isPythonRepo) {
       root = exampleRoot;
       if (!existsSync(join(root, ANSWERS_FILE))) example = exampleSource(args.answers.stack);
-      process.stdout.write(`No Python app in ${dir}: using the built-in example app in ${root}\n`);
+      writeOut(`No Python app in ${dir}: using the built-in example app in ${root}\n`);
     }
   }
   const answersFile = readIf(join(root, ANSWERS_FILE));

@@ -8,6 +8,7 @@ import { platforms } from "../platforms/index.js";
 import { blockedReport, diffs, summary } from "../report.js";
 import { applyWritesInterruptibly, blocking, planWrites } from "../writer.js";
 import { resolveContext } from "./context.js";
+import { writeOut, writeErr } from "../output.js";
 
 export async function docs(args: CliArgs): Promise<number> {
   const ctx = await resolveContext(args, "docs");
@@ -18,20 +19,20 @@ export async function docs(args: CliArgs): Promise<number> {
   const actions = planWrites(out, files, { force: args.force }).map((a) => ({ ...a, track: undefined }));
   const stuck = blocking(actions);
   if (args.dryRun) {
-    process.stdout.write(summary(actions, { dryRun: true, root: out }));
+    writeOut(summary(actions, { dryRun: true, root: out }));
     const patch = diffs(actions);
-    if (patch) process.stdout.write(`\n${patch}`);
+    if (patch) writeOut(`\n${patch}`);
     return stuck.length ? 1 : 0;
   }
   if (stuck.length) {
-    process.stdout.write(blockedReport(stuck, out));
+    writeOut(blockedReport(stuck, out));
     return 1;
   }
   const result = await applyWritesInterruptibly(out, actions);
   if (result.interrupted && !result.written) {
-    process.stderr.write(`Interrupted (${result.interrupted}): nothing was written.\n`);
+    writeErr(`Interrupted (${result.interrupted}): nothing was written.\n`);
     return 130;
   }
-  process.stdout.write(summary(actions, { dryRun: false, root: out }));
+  writeOut(summary(actions, { dryRun: false, root: out }));
   return result.interrupted ? 130 : 0;
 }

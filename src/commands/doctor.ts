@@ -5,11 +5,12 @@ import { resolve } from "node:path";
 import { UsageError, type CliArgs } from "../cli-args.js";
 import { formatHuman, formatJson } from "../doctor/format.js";
 import { runDoctor } from "../doctor/runner.js";
+import { writeOut } from "../output.js";
 
 export async function doctor(args: CliArgs): Promise<number> {
   const root = resolve(args.dir ?? process.cwd());
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError([`--dir: ${root} is not a directory`]);
   const report = await runDoctor(root);
-  process.stdout.write(args.json ? formatJson(report) : formatHuman(report));
+  writeOut(args.json ? formatJson(report) : formatHuman(report));
   return report.summary.exitCode;
 }

@@ -22,6 +22,7 @@ import {
   type WriteStatus,
 } from "../writer.js";
 import { resolveContext, toolVersion, type Context } from "./context.js";
+import { writeOut, writeErr } from "../output.js";
 
 function equivalentCommand(a: Answers, args: CliArgs): string {
   const parts = ["npx create-prod-kit", `--platform ${a.platform}`, `--stack ${a.stack}`, `--name ${a.name}`, `--domain ${a.domain}`];
@@ -103,24 +104,24 @@ export async function generate(args: CliArgs, command: "init" | "update"): Promi
 
   if (args.check) {
     if (stale.length === 0 && stuck.length === 0 && leftOver.length === 0) {
-      process.stdout.write(`The kit in ${root} is up to date.\n`);
+      writeOut(`The kit in ${root} is up to date.\n`);
       return 0;
     }
     if (stale.length || stuck.length) {
-      process.stdout.write(summary([...stale, ...stuck], { dryRun: true, root }));
-      process.stdout.write("The kit is out of date: run `create-prod-kit update` (see the changes with --dry-run).\n");
+      writeOut(summary([...stale, ...stuck], { dryRun: true, root }));
+      writeOut("The kit is out of date: run `create-prod-kit update` (see the changes with --dry-run).\n");
     }
-    if (leftOver.length) process.stdout.write(`Unresolved conflict markers (<<<<<<< yours ... >>>>>>> create-prod-kit) in: ${leftOver.join(", ")}\n`);
+    if (leftOver.length) writeOut(`Unresolved conflict markers (<<<<<<< yours ... >>>>>>> create-prod-kit) in: ${leftOver.join(", ")}\n`);
     return 1;
   }
   if (args.dryRun) {
-    process.stdout.write(summary(actions, { dryRun: true, root }));
+    writeOut(summary(actions, { dryRun: true, root }));
     const patch = diffs(actions);
-    if (patch) process.stdout.write(`\n${patch}`);
+    if (patch) writeOut(`\n${patch}`);
     return stuck.length || actions.some((a) => a.status === "conflict") ? 1 : 0;
   }
   if (stuck.length) {
-    process.stdout.write(blockedReport(stuck, root));
+    writeOut(blockedReport(stuck, root));
     return 1;
   }
   const copiedExample = ctx.exampleSource !== undefined && !existsSync(root);
@@ -134,22 +135,22 @@ export async function generate(args: CliArgs, command: "init" | "update"): Promi
   }
   if (result.interrupted && !result.written) {
     if (copiedExample) rmSync(root, { recursive: true, force: true });
-    process.stderr.write(`Interrupted (${result.interrupted}): nothing was written.\n`);
+    writeErr(`Interrupted (${result.interrupted}): nothing was written.\n`);
     return 130;
   }
   removeUnusedBases(root);
-  process.stdout.write(summary(actions, { dryRun: false, root }));
+  writeOut(summary(actions, { dryRun: false, root }));
   if (result.interrupted) {
-    process.stderr.write(`Interrupted (${result.interrupted}) after every file was in place.\n`);
+    writeErr(`Interrupted (${result.interrupted}) after every file was in place.\n`);
     return 130;
   }
   const conflicts = [...actions.filter((a) => a.status === "conflict").map((a) => a.path), ...leftOver];
   const discarded = actions.filter((a) => a.discarded).map((a) => a.path);
-  if (discarded.length) process.stdout.write(`\n--force discarded your edits to: ${discarded.join(", ")}\n`);
+  if (discarded.length) writeOut(`\n--force discarded your edits to: ${discarded.join(", ")}\n`);
   const command_ = command === "update" ? "npx create-prod-kit update" : equivalentCommand(answers, args);
-  process.stdout.write(nextSteps(plan, actions, command_, { healthFound: ctx.facts.healthPath !== undefined, notes: ctx.facts.notes }));
+  writeOut(nextSteps(plan, actions, command_, { healthFound: ctx.facts.healthPath !== undefined, notes: ctx.facts.notes }));
   if (conflicts.length) {
-    process.stdout.write(
+    writeOut(
       `\nYour edits and the kit's overlap in ${conflicts.length} file(s): ${conflicts.join(", ")}.\n` +
         "Each has both versions between `<<<<<<< yours` and `>>>>>>> create-prod-kit`: keep what you want, delete the markers.\n",
     );

@@ -12,6 +12,7 @@ import { platforms } from "../platforms/index.js";
 import { secretValue } from "../secret-values.js";
 import { applyWrites } from "../writer.js";
 import { resolveContext } from "./context.js";
+import { writeOut, writeErr } from "../output.js";
 
 export const ENV_FILE = ".env.production";
 
@@ -53,7 +54,7 @@ export async function secrets(args: CliArgs): Promise<number> {
   const missing = needed.filter((v) => !set.get(v.name));
   const values = new Map(missing.map((v) => [v.name, secretValue(v.source.kind === "generated" ? v.source.format : undefined)]));
   if (needed.length === 0) {
-    process.stdout.write(
+    writeOut(
       `${plan.name} on ${platforms[plan.answers.platform].title} needs no secret the kit generates: the platform provides the database and Redis URLs, and the third-party keys in .env.production.example come from their services.\n`,
     );
     return 0;
@@ -61,20 +62,20 @@ export async function secrets(args: CliArgs): Promise<number> {
 
   if (!args.write) {
     if (values.size === 0) {
-      process.stdout.write(`Every secret the kit needs is already set in ${ENV_FILE}.\n`);
+      writeOut(`Every secret the kit needs is already set in ${ENV_FILE}.\n`);
       return 0;
     }
-    process.stdout.write(`# New values for ${plan.name} (${plan.answers.platform}); --write adds them to ${ENV_FILE}.\n`);
-    for (const [name, value] of values) process.stdout.write(`${name}=${value}\n`);
+    writeOut(`# New values for ${plan.name} (${plan.answers.platform}); --write adds them to ${ENV_FILE}.\n`);
+    for (const [name, value] of values) writeOut(`${name}=${value}\n`);
     return 0;
   }
   const unsafe = unsafeToWrite(ctx.root);
   if (unsafe) {
-    process.stderr.write(`error: ${unsafe}; nothing was written\n`);
+    writeErr(`error: ${unsafe}; nothing was written\n`);
     return 1;
   }
   if (values.size === 0) {
-    process.stdout.write(`Every secret the kit needs is already set in ${ENV_FILE}; nothing was written.\n`);
+    writeOut(`Every secret the kit needs is already set in ${ENV_FILE}; nothing was written.\n`);
     return 0;
   }
   // A new file starts from the example (every variable, commented); an existing one keeps every
@@ -88,7 +89,7 @@ export async function secrets(args: CliArgs): Promise<number> {
   }
   if (appended.length) text = `${text.replace(/\n*$/, "\n")}\n# Added by create-prod-kit secrets.\n${appended.join("\n")}\n`;
   applyWrites(ctx.root, [{ path: ENV_FILE, status: existing === undefined ? "create" : "update", content: text, mode: 0o600 }]);
-  process.stdout.write(
+  writeOut(
     `${existing === undefined ? "Created" : "Updated"} ${ENV_FILE} (mode 600) with ${[...values.keys()].join(", ")}; values already there were kept.\n` +
       (plan.answers.platform === "vps" ? "" : `On ${platforms[plan.answers.platform].title}, set these in the platform as well (docs/RUNBOOK.md).\n`),
   );

@@ -1,0 +1,36 @@
+// What the CLI prints, written straight to file descriptors 1 and 2.
+//
+// Why not process.stdout: Node builds that stream on first use (the net or tty module, a socket
+// over the pipe), about 3 ms of every run of a command that prints one report. A synchronous
+// write to the descriptor is what process.stdout does for files and pipes on Linux anyway. If the
+// descriptor is non-blocking (shared with a parent that made it so) and full, the rest goes through
+// the stream, which waits for it; a reader that went away (`| head`) ends the run quietly.
+import { writeSync } from "node:fs";
+
+const viaStream = { 1: false, 2: false };
+
+function write(fd: 1 | 2, text: string): void {
+  const stream = () => (fd === 1 ? process.stdout : process.stderr);
+  if (viaStream[fd]) {
+    stream().write(text);
+    return;
+  }
+  const bytes = Buffer.from(text);
+  let done = 0;
+  try {
+    while (done < bytes.length) done += writeSync(fd, bytes, done);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EPIPE") process.exit(process.exitCode ?? 0);
+    if (code !== "EAGAIN") throw e;
+    viaStream[fd] = true;
+    stream().on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+    stream().write(bytes.subarray(done));
+  }
+}
+
+export const writeOut = (text: string): void => write(1, text);
+export const writeErr = (text: string): void => write(2, text);
