@@ -22,7 +22,7 @@ import { fileURLToPath } from "node:url";
 import { benchDetect } from "./detect.mjs";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const CLI = join(ROOT, "dist", "cli.js");
+const CLI = join(ROOT, "dist", "cli.cjs");
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const WARMUP = 3;
 const STACKS = ["django-celery", "django-channels", "fastapi-chatwoot"];
