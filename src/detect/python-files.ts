@@ -1,8 +1,8 @@
 // A bounded walk over the repo's Python sources: never enters virtualenvs, node_modules or VCS
 // folders, so detection costs the same whatever their size.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { byCodeUnit } from "../compare.js";
+import { sortedEntries } from "../compare.js";
 
 const SKIP = new Set([
   "node_modules",
@@ -41,14 +41,7 @@ export function listPythonFiles(root: string): PythonFile[] {
   const out: PythonFile[] = [];
   const walk = (dir: string, depth: number): void => {
     if (depth > MAX_DEPTH || out.length >= MAX_FILES) return;
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    entries.sort((a, b) => byCodeUnit(a.name, b.name));
-    for (const entry of entries) {
+    for (const entry of sortedEntries(dir)) {
       if (entry.isDirectory()) {
         if (!SKIP.has(entry.name) && !entry.name.startsWith(".")) walk(join(dir, entry.name), depth + 1);
       } else if (entry.isFile() && entry.name.endsWith(".py")) {

@@ -3,10 +3,10 @@
 // .git/info/exclude and global excludes count); otherwise the root .gitignore is read (gitignore.ts)
 // and the folder walked, bounded like the Python walk.
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isIgnored, parseGitignore } from "./gitignore.js";
-import { byCodeUnit } from "../compare.js";
+import { sortedEntries } from "../compare.js";
 
 export interface GitView {
   /** git answered (a work tree); false means the .gitignore fallback is in use. */
@@ -47,14 +47,7 @@ function fallback(root: string): GitView {
       const out: string[] = [];
       const walk = (dir: string, rel: string, depth: number) => {
         if (depth > MAX_DEPTH || out.length >= MAX_FILES) return;
-        let entries;
-        try {
-          entries = readdirSync(dir, { withFileTypes: true });
-        } catch {
-          return;
-        }
-        entries.sort((a, b) => byCodeUnit(a.name, b.name));
-        for (const e of entries) {
+        for (const e of sortedEntries(dir)) {
           const path = rel ? `${rel}/${e.name}` : e.name;
           if (e.isDirectory()) {
             if (!SKIP_DIRS.has(e.name) && !isIgnored(rules, `${path}/x`)) walk(join(dir, e.name), path, depth + 1);
