@@ -27,8 +27,9 @@ export function allowedMinors(spec: string): string[] | undefined {
 
 /** The minor to build for: the default when allowed, else the allowed one closest to it (lower first). */
 export function chooseMinor(allowed: string[]): string | undefined {
-  const rank = (m: string) => Math.abs(Number(m.split(".")[1]) - Number(DEFAULT_PYTHON.split(".")[1]));
-  return [...allowed].sort((a, b) => rank(a) - rank(b) || Number(a.split(".")[1]) - Number(b.split(".")[1]))[0];
+  const minor = (version: string) => Number(version.split(".")[1]);
+  const rank = (m: string) => Math.abs(minor(m) - minor(DEFAULT_PYTHON));
+  return [...allowed].sort((a, b) => rank(a) - rank(b) || minor(a) - minor(b))[0];
 }
 
 /** Resolves the Python to build for from the app's own files, the most specific source first. */
