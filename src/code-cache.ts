@@ -37,7 +37,7 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | undefin
   // zlib.crc32 arrived in Node 20.15: before it, no cache (never an unchecked one).
   if (env.NODE_DISABLE_COMPILE_CACHE || !crc32) return undefined;
   try {
-    const dir = join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "create-prod-kit");
+    const dir = join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "create-prod-kit");
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Cached code is run as code: only from a real folder of this user that nobody else may write.
     const st = lstatSync(dir);

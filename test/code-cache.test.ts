@@ -151,6 +151,9 @@ describe("cacheKey and cacheDir", () => {
     const home = temp("cache-home-");
     expect(cacheDir({ XDG_CACHE_HOME: home })).toBe(join(home, "create-prod-kit"));
     expect(cacheDir({ XDG_CACHE_HOME: home, NODE_DISABLE_COMPILE_CACHE: "1" })).toBeUndefined();
+    const user = temp("cache-user-");
+    expect(cacheDir({ HOME: user })).toBe(join(user, ".cache", "create-prod-kit"));
+    expect(cacheDir({ HOME: user, XDG_CACHE_HOME: "" })).toBe(join(user, ".cache", "create-prod-kit"));
   });
 });
 
