@@ -40,8 +40,8 @@ export class StateError extends Error {}
 
 export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
-/** Where a base content is kept: its hash and the file's name, so a person can still find it. */
-export const baseName = (path: string, content: string): string => `${sha256(content).slice(0, 12)}-${basename(path)}`;
+/** Where a base content (of this sha256) is kept: its hash and the file's name, so a person can still find it. */
+export const baseName = (path: string, contentSha256: string): string => `${contentSha256.slice(0, 12)}-${basename(path)}`;
 
 export function readManifest(root: string): Manifest | undefined {
   let text: string;
