@@ -4,8 +4,9 @@
 // 1. Commands against `node -e 0` (Node starting and doing nothing), interleaved round by round so
 //    load from elsewhere hits them alike: --help, --version, a full kit with --yes for each stack
 //    (VPS, the platform with the most files; a fresh copy of the example app each run, in the
-//    system's temporary folder), update on an unchanged kit (checked to write nothing), and, as
-//    references, the first run of --help and of a kit with an empty code cache. Median and min–max
+//    system's temporary folder), update on an unchanged kit (checked to write nothing; answered by
+//    its memo, src/memo/), and, as references, the same update as a full run (its memo removed
+//    before each run) and the first run of --help and of a kit with an empty code cache. Median and min–max
 //    of BENCH_RUNS runs (default 30, after 3 warm-up rounds); the ratio is median / median.
 // 2. The package: `npm pack` (tarball and unpacked size), then the tarball installed offline with an
 //    empty npm cache into a temporary prefix: installed size and number of packages.
@@ -44,6 +45,12 @@ function run(args, cwd = ROOT, cacheHome = warmCache) {
   const r = spawnSync(node, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
   if (r.status !== 0) throw new Error(`node ${args.join(" ")} exited ${r.status}:\n${r.stdout}${r.stderr}`);
   return r;
+}
+
+/** Deletes every update memo in a cache folder (the code cache stays). */
+function removeMemos(cacheHome) {
+  const dir = join(cacheHome, "create-prod-kit");
+  for (const f of existsSync(dir) ? readdirSync(dir) : []) if (f.includes("-memo-")) rmSync(join(dir, f));
 }
 
 function freshApp(stack, base = work) {
@@ -90,7 +97,15 @@ const commands = [
   ...(shm
     ? [{ id: "init-tmpfs", label: "full kit, django-celery, on tmpfs (no disk sync; reference)", prepare: () => [CLI, "--dir", freshApp("django-celery", shm), ...KIT] }]
     : []),
-  { id: "update", label: "`update`, unchanged kit (writes nothing)", target: 1.5, prepare: () => [CLI, "update", "--dir", updateApp] },
+  { id: "update", label: "`update`, unchanged kit (writes nothing; the memo answers)", target: 1.5, prepare: () => [CLI, "update", "--dir", updateApp] },
+  {
+    id: "update-full",
+    label: "`update`, unchanged kit, its memo removed first: the full run (reference)",
+    prepare: () => {
+      removeMemos(warmCache);
+      return [CLI, "update", "--dir", updateApp];
+    },
+  },
   // What a user meets once per command and version (`npx` on a new machine): nothing cached yet.
   { id: "first-help", label: "first run, empty code cache: `--help` (reference)", prepare: () => [CLI, "--help"], cache: emptyCache },
   {

@@ -4,13 +4,15 @@
 // checksum is on only in V8's debug builds), and a damaged payload crashes Node with a fatal error
 // on every run: so each file carries a CRC-32 of its payload, checked before V8 sees it. What this
 // module also guards is who could have written it.
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import * as zlib from "node:zlib";
 
 const COMMANDS = new Set(["init", "update", "docs", "secrets", "doctor"]);
-const CACHE_FILE = /^[0-9a-f]{16}-.+\.v8$/;
+/** A file of some bundle: a code cache (.v8) or an update memo (src/memo/file.ts). */
+const BUNDLE_FILE = /^[0-9a-f]{16}-.+\.(v8|json)$/;
+/** A file a run was writing when it was killed: a concurrent run's is younger than this. */
+const STALE_TMP_MS = 10 * 60_000;
 
 /** Which command a run is, as far as the cache needs to know (a wrong guess only costs time). */
 export function cacheKey(argv: string[]): string {
@@ -34,8 +36,7 @@ export function cacheName(bundleId: string, argv: string[], flags = [...process.
 
 /** The cache folder, created if needed; undefined when caching is off or the folder is not safely ours. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  // zlib.crc32 arrived in Node 20.15: before it, no cache (never an unchecked one).
-  if (env.NODE_DISABLE_COMPILE_CACHE || !crc32) return undefined;
+  if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
   try {
     const dir = join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "create-prod-kit");
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -51,7 +52,13 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | undefin
 
 const MAGIC = "PKC1";
 const HEADER = 8; // MAGIC, then the payload's CRC-32 (little-endian)
-const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+/**
+ * zlib's CRC-32, loaded when a cache file is read or written (not on an update memo hit, which
+ * needs neither: loading zlib costs 2 ms). zlib.crc32 arrived in Node 20.15 and
+ * process.getBuiltinModule in 20.16: before them, no code cache (never an unchecked one).
+ */
+const crc32 = (): ((data: Uint8Array) => number) | undefined =>
+  (process.getBuiltinModule?.("node:zlib") as { crc32?: (data: Uint8Array) => number } | undefined)?.crc32;
 
 /** The payload of a cache file if the file is whole and undamaged. */
 export function readCache(dir: string, name: string): Buffer | undefined {
@@ -61,25 +68,35 @@ export function readCache(dir: string, name: string): Buffer | undefined {
   } catch {
     return undefined; // the first run of this command with this bundle
   }
-  if (!crc32 || file.length <= HEADER || file.toString("latin1", 0, 4) !== MAGIC) return undefined;
+  const crc = crc32();
+  if (!crc || file.length <= HEADER || file.toString("latin1", 0, 4) !== MAGIC) return undefined;
   const payload = file.subarray(HEADER);
-  return crc32(payload) === file.readUInt32LE(4) ? payload : undefined;
+  return crc(payload) === file.readUInt32LE(4) ? payload : undefined;
 }
 
 /** Writes a cache file whole (a concurrent run reads the old file or the new one) and drops other bundles' files. */
 export function saveCache(dir: string, name: string, data: Buffer): void {
+  const crc = crc32();
+  if (!crc) return;
   const tmp = join(dir, `${name}.${process.pid}.tmp`);
   try {
     const header = Buffer.alloc(HEADER);
     header.write(MAGIC, 0, "latin1");
-    header.writeUInt32LE(crc32!(data), 4);
+    header.writeUInt32LE(crc(data), 4);
     writeFileSync(tmp, Buffer.concat([header, data]), { mode: 0o600 });
     renameSync(tmp, join(dir, name));
-    const bundleId = name.slice(0, name.indexOf("-"));
-    for (const other of readdirSync(dir)) {
-      if (CACHE_FILE.test(other) && !other.startsWith(`${bundleId}-`)) rmSync(join(dir, other), { force: true });
-    }
+    pruneCache(dir, name.slice(0, name.indexOf("-")));
   } catch {
     rmSync(tmp, { force: true });
+  }
+}
+
+/** Removes other bundles' files (an upgrade leaves them behind) and what killed runs left half-written. */
+export function pruneCache(dir: string, bundleId: string, now = Date.now()): void {
+  for (const other of readdirSync(dir)) {
+    const path = join(dir, other);
+    if (BUNDLE_FILE.test(other) ? !other.startsWith(`${bundleId}-`) : other.endsWith(".tmp") && now - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? now) > STALE_TMP_MS) {
+      rmSync(path, { force: true });
+    }
   }
 }

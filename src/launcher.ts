@@ -12,28 +12,62 @@
 // (src/code-cache.ts checks it) or that V8 rejects (another source, V8 version or flags) is
 // replaced by a fresh one after the run.
 //
+// `update` also keeps a memo (src/memo/): when everything its last run read reads the same again,
+// it prints that run's report without loading the bundle at all.
+//
 // Built to dist/cli.cjs, plain CommonJS with no dependency: Node starts it as fast as `node -e 0`.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Script } from "node:vm";
 import { cacheDir, cacheName, readCache, saveCache } from "./code-cache.js";
+import { memoKey, memoName, memoOf, readMemo, saveMemo } from "./memo/file.js";
+import { Recorder } from "./memo/record.js";
+import { stillHolds } from "./memo/replay.js";
+import { writeOut } from "./output.js";
 
 /** The bundle's content hash, set by scripts/build.mjs: a new bundle never meets an old cache. */
 declare const BUNDLE_ID: string;
+
+interface Bundle {
+  run(argv: string[]): Promise<void>;
+}
 
 function launch(): void {
   const bundle = join(__dirname, "bundle.cjs");
   const argv = process.argv.slice(2);
   const dir = cacheDir();
+  const memo = dir && argv[0] === "update" ? { dir, key: memoKey(BUNDLE_ID, argv), name: "" } : undefined;
+  if (memo) {
+    memo.name = memoName(BUNDLE_ID, memo.key);
+    const last = readMemo(memo.dir, memo.name, memo.key);
+    if (last && stillHolds(last)) {
+      writeOut(Buffer.from(last.stdout, "base64").toString());
+      process.exitCode = last.exitCode;
+      return;
+    }
+  }
   const name = cacheName(BUNDLE_ID, argv);
   const cachedData = dir ? readCache(dir, name) : undefined;
   // The wrapper Node itself puts around a CommonJS module.
   const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, "utf8")}\n})`;
   const script = new Script(source, { filename: bundle, cachedData });
-  const module = { exports: {} as { run(argv: string[]): Promise<void> } };
-  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, __dirname);
+  const module = { exports: {} as Bundle };
+  const recorder = memo ? new Recorder(createRequire(bundle)).start() : undefined;
+  // The bundle file and this one are read like the repository: a changed install is a memo miss.
+  recorder?.require("node:fs").statSync(bundle);
+  recorder?.require("node:fs").statSync(__filename);
+  let recording;
+  try {
+    script.runInThisContext()(module.exports, recorder?.require ?? createRequire(bundle), module, bundle, __dirname);
+  } catch (e) {
+    recording = recorder?.stop();
+    throw e;
+  }
   void module.exports.run(argv).then(() => {
+    recording ??= recorder?.stop();
+    const kept = memo && recording && memoOf(memo.key, recording, Number(process.exitCode ?? 0));
+    if (kept) saveMemo(memo.dir, memo.name, kept);
     // After the run, the cache holds every function it compiled, not just the top level.
     if (dir && (!cachedData || script.cachedDataRejected)) saveCache(dir, name, script.createCachedData());
   });

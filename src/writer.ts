@@ -416,6 +416,7 @@ export function applyWrites(root: string, actions: WriteAction[]): void {
  */
 export async function applyWritesInterruptibly(root: string, actions: WriteAction[]): Promise<{ interrupted?: NodeJS.Signals; written: boolean }> {
   const todo = checkWritable(root, actions);
+  if (todo.length === 0) return { written: false };
   const staged: Staged = { root, steps: [], createdDirs: [], unsynced: [], dirs: new Set() };
   let interrupted: NodeJS.Signals | undefined;
   const hold = (signal: NodeJS.Signals) => {

@@ -43,7 +43,8 @@ describe("the bundle", () => {
     const launcher = readFileSync(CLI, "utf8");
     expect(launcher.startsWith("#!/usr/bin/env node\n")).toBe(true);
     expect(statSync(CLI).mode & 0o111).not.toBe(0);
-    expect(launcher.length).toBeLessThan(4_000);
+    // Compiled on every run, without a code cache of its own: the cache, the update memo, no more.
+    expect(launcher.length).toBeLessThan(16_000);
     const required = [...launcher.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
     expect(required.length).toBeGreaterThan(0);
     expect(required.filter((m) => !m!.startsWith("node:"))).toEqual([]);

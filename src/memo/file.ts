@@ -1,0 +1,93 @@
+// The memo file of one `update` command line in one folder: what its last recordable run read
+// (src/memo/record.ts) and what it printed. It lives in the code-cache folder (src/code-cache.ts),
+// named by the bundle and a digest of the command line, and keeps no file content and no value of
+// the environment: only digests, the paths read and the printed report.
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { hash } from "./digest.js";
+import type { Read, Recording } from "./record.js";
+
+const VERSION = 1;
+/** At most this many memo files per bundle (one per folder and command line); the oldest go first. */
+export const MAX_MEMOS = 32;
+/** Variables Node, V8 or ICU read themselves (not through process.env), so no recording sees them. */
+const IMPLICIT_ENV = ["NODE_OPTIONS", "TZ", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_COLLATE", "LC_MESSAGES", "NODE_ICU_DATA"];
+
+export interface Memo {
+  key: string;
+  reads: Read[];
+  env: [name: string, value: string | null][];
+  envAll?: string;
+  /** What the run printed, base64. */
+  stdout: string;
+  exitCode: number;
+  /** A digest of stdout and exitCode. */
+  check: string;
+}
+
+/** Everything a run's output may depend on besides what it reads: the bundle, Node, the folder and the command line. */
+export function memoKey(bundleId: string, argv: string[], env: NodeJS.ProcessEnv = process.env): string {
+  return JSON.stringify([
+    VERSION,
+    bundleId,
+    process.version,
+    process.execPath,
+    process.platform,
+    process.arch,
+    process.execArgv,
+    IMPLICIT_ENV.map((k) => env[k] ?? null),
+    process.cwd(),
+    argv,
+  ]);
+}
+
+export const memoName = (bundleId: string, key: string): string => `${bundleId}-memo-${hash(key).split(".")[1]}.json`;
+const MEMO_FILE = /^[0-9a-f]{16}-memo-[0-9a-f]{16}\.json$/;
+
+/**
+ * The memo of `key` if its file is the memo of that very key and its report is whole. (A damaged
+ * read or digest cannot make a wrong hit, only a miss; the report is what a hit prints, so it
+ * carries its own digest.)
+ */
+export function readMemo(dir: string, name: string, key: string): Memo | undefined {
+  try {
+    const memo = JSON.parse(readFileSync(join(dir, name), "utf8")) as Memo;
+    return memo.key === key && memo.check === reportDigest(memo) ? memo : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const reportDigest = (memo: Pick<Memo, "stdout" | "exitCode">): string => hash(`${memo.exitCode}\n${memo.stdout}`);
+
+/** The memo a finished run leaves, or undefined if the run was not recordable. */
+export function memoOf(key: string, recording: Recording, exitCode: number): Memo | undefined {
+  if (recording.unrecordable || (exitCode !== 0 && exitCode !== 1)) return undefined;
+  const stdout = Buffer.concat(recording.stdout).toString("base64");
+  return {
+    key,
+    reads: recording.reads,
+    env: recording.env,
+    ...(recording.envAll !== undefined ? { envAll: recording.envAll } : {}),
+    stdout,
+    exitCode,
+    check: reportDigest({ stdout, exitCode }),
+  };
+}
+
+/** Writes a memo whole (a concurrent run reads the old file or the new one) and keeps the newest MAX_MEMOS. */
+export function saveMemo(dir: string, name: string, memo: Memo): void {
+  const tmp = join(dir, `${name}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, JSON.stringify(memo), { mode: 0o600 });
+    renameSync(tmp, join(dir, name));
+    const bundleId = name.slice(0, name.indexOf("-"));
+    const memos = readdirSync(dir)
+      .filter((f) => MEMO_FILE.test(f) && f.startsWith(`${bundleId}-`))
+      .map((f) => ({ f, mtime: statSync(join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const { f } of memos.slice(MAX_MEMOS)) rmSync(join(dir, f), { force: true });
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+}

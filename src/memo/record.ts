@@ -1,0 +1,206 @@
+// Records what one run of the bundle reads and prints, so that a later run with the same reads can
+// print the same thing without running it (src/memo/replay.ts). A run is recordable only if its
+// output can depend on nothing else: it reads files through the READ_OPS alone, writes only to
+// stdout, and never asks for the time, randomness, a terminal, another process or any module
+// outside a small deterministic set. Anything else marks the run unrecordable (it still runs
+// normally; only no memo is kept). The bundle gets its modules from the `require` made here, so
+// the recording sees every call without touching Node's own modules, which Node itself also uses.
+import * as realFs from "node:fs";
+import { digestError, digestResult, envDigest, envValue, READ_OPS, type ReadOp } from "./digest.js";
+
+/** One read: the operation, its arguments (JSON) and the digest of what it returned. */
+export type Read = [op: ReadOp, args: string, digest: string];
+
+export interface Recording {
+  reads: Read[];
+  /** Environment variables read, with a digest of each value (null: unset). */
+  env: [name: string, value: string | null][];
+  /** Set when the run listed the whole environment: a digest of it. */
+  envAll?: string;
+  stdout: Buffer[];
+  /** Why the run cannot be replayed, if it cannot. */
+  unrecordable?: string;
+}
+
+/**
+ * Modules the bundle may load in a recordable run; fs, crypto and util get stand-ins. `process` is
+ * the global process, whose members that vary between runs start() marks (YAML loads it).
+ */
+const PLAIN = new Set(["path", "url", "buffer", "string_decoder", "process"]);
+/** crypto's deterministic part; anything else in it (randomness, keys) marks the run. */
+const CRYPTO_OK = new Set(["createHash", "createHmac", "hash", "timingSafeEqual", "getHashes", "constants"]);
+/** util's members that depend on the terminal or environment. */
+const UTIL_MARKED = new Set(["styleText"]);
+/** process members whose value a run could print or act on, and which a replay cannot check. */
+const PROCESS_MARKED = [
+  ...["stdout", "stderr", "stdin", "emitWarning", "pid", "ppid", "title", "umask", "hrtime", "uptime", "memoryUsage", "cpuUsage", "resourceUsage"],
+  ...["getuid", "geteuid", "getgid", "getegid", "getgroups"],
+];
+
+const bare = (id: string) => id.replace(/^node:/, "");
+
+/** Whether arguments survive JSON unchanged (strings, numbers, booleans, plain option objects). */
+function jsonSafe(value: unknown): boolean {
+  if (value === null || ["string", "boolean"].includes(typeof value)) return true;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value as object).every((v) => v !== undefined && jsonSafe(v));
+}
+
+export class Recorder {
+  readonly recording: Recording = { reads: [], env: [], stdout: [] };
+  private readonly restores: (() => void)[] = [];
+  private readonly envSeen = new Set<string>();
+  private readonly modules = new Map<string, unknown>();
+
+  constructor(private readonly realRequire: NodeJS.Require) {}
+
+  mark(reason: string): void {
+    this.recording.unrecordable ??= reason;
+  }
+
+  /** The `require` to give the bundle. */
+  readonly require = ((id: string): unknown => {
+    const name = bare(id);
+    const cached = this.modules.get(name);
+    if (cached) return cached;
+    const real = this.realRequire(id) as Record<string, unknown>;
+    let module: unknown = real;
+    if (name === "fs") module = this.fsStandIn(real as unknown as typeof realFs);
+    else if (name === "crypto") module = this.standIn(real, (key) => !CRYPTO_OK.has(key), "crypto");
+    else if (name === "util") module = this.standIn(real, (key) => UTIL_MARKED.has(key), "util");
+    else if (!PLAIN.has(name)) this.mark(`module ${id}`);
+    this.modules.set(name, module);
+    return module;
+  }) as NodeJS.Require;
+
+  /** A copy of a module whose members for which `marked` holds mark the run when used. */
+  private standIn(real: Record<string, unknown>, marked: (key: string) => boolean, label: string): Record<string, unknown> {
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.getOwnPropertyNames(real)) {
+      const d = Object.getOwnPropertyDescriptor(real, key)!;
+      if (!marked(key)) {
+        Object.defineProperty(copy, key, { ...d, configurable: true });
+      } else if (typeof d.value === "function") {
+        copy[key] = this.marking(d.value as (...a: unknown[]) => unknown, `${label}.${key}`);
+      } else {
+        Object.defineProperty(copy, key, { enumerable: d.enumerable, configurable: true, get: () => (this.mark(`${label}.${key}`), real[key]) });
+      }
+    }
+    return copy;
+  }
+
+  private marking<F extends (...a: never[]) => unknown>(fn: F, label: string): F {
+    const self = this;
+    const wrapped = function (this: unknown, ...args: Parameters<F>) {
+      self.mark(label);
+      return new.target ? Reflect.construct(fn, args) : Reflect.apply(fn, this, args);
+    };
+    for (const key of Object.getOwnPropertyNames(fn)) {
+      const value = (fn as unknown as Record<string, unknown>)[key];
+      if (typeof value === "function" && !["length", "name", "prototype"].includes(key)) {
+        (wrapped as unknown as Record<string, unknown>)[key] = this.marking(value as (...a: unknown[]) => unknown, `${label}.${key}`);
+      }
+    }
+    return wrapped as unknown as F;
+  }
+
+  private fsStandIn(fs: typeof realFs): Record<string, unknown> {
+    const copy = this.standIn(fs as unknown as Record<string, unknown>, (key) => !(READ_OPS as readonly string[]).includes(key) && key !== "constants", "fs");
+    for (const op of READ_OPS) copy[op] = this.reading(op, fs[op] as (...a: unknown[]) => unknown);
+    copy.writeSync = this.printing(fs.writeSync);
+    return copy;
+  }
+
+  private reading(op: ReadOp, fn: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown {
+    const self = this;
+    const wrapped = function (...args: unknown[]) {
+      while (args.length && args[args.length - 1] === undefined) args.pop();
+      const recordable = args.every(jsonSafe);
+      if (!recordable) self.mark(`fs.${op} with arguments JSON cannot hold`);
+      try {
+        const result = fn(...args);
+        if (recordable) self.recording.reads.push([op, JSON.stringify(args), digestResult(op, args, result)]);
+        return result;
+      } catch (e) {
+        if (recordable) self.recording.reads.push([op, JSON.stringify(args), digestError(e)]);
+        throw e;
+      }
+    };
+    if (op === "realpathSync") (wrapped as unknown as Record<string, unknown>).native = this.marking(realFs.realpathSync.native, "fs.realpathSync.native");
+    return wrapped;
+  }
+
+  /** fs.writeSync: what goes to stdout is kept; stderr or any other file marks the run. */
+  private printing(fn: typeof realFs.writeSync): typeof realFs.writeSync {
+    const self = this;
+    return function (fd: number, data: unknown, ...rest: unknown[]) {
+      const written = (fn as (...a: unknown[]) => number)(fd, data, ...rest);
+      if (fd !== 1) self.mark(fd === 2 ? "printed to stderr" : "fs.writeSync to a file");
+      else if (Buffer.isBuffer(data) && (rest.length === 0 || (rest.length === 1 && typeof rest[0] === "number"))) {
+        const offset = (rest[0] as number | undefined) ?? 0;
+        self.recording.stdout.push(Buffer.from(data.subarray(offset, offset + written)));
+      } else if (typeof data === "string" && rest.length === 0 && written === Buffer.byteLength(data)) {
+        self.recording.stdout.push(Buffer.from(data));
+      } else {
+        self.mark("fs.writeSync to stdout in a form not kept");
+      }
+      return written;
+    } as typeof realFs.writeSync;
+  }
+
+  /** Puts the stand-ins for time, randomness, the terminal and the environment in place until stop(). */
+  start(): this {
+    const replace = (owner: object, key: string, descriptor: PropertyDescriptor) => {
+      const old = Object.getOwnPropertyDescriptor(owner, key);
+      if (!old) return;
+      Object.defineProperty(owner, key, { configurable: true, enumerable: old.enumerable, ...descriptor });
+      this.restores.push(() => Object.defineProperty(owner, key, old));
+    };
+    const markGet = (owner: object, key: string, label: string) => {
+      const old = Object.getOwnPropertyDescriptor(owner, key);
+      if (!old) return;
+      if (typeof old.value === "function") return replace(owner, key, { value: this.marking(old.value, label), writable: true });
+      replace(owner, key, { get: () => (this.mark(label), old.get ? old.get.call(owner) : old.value) });
+    };
+    for (const key of PROCESS_MARKED) markGet(process, key, `process.${key}`);
+    markGet(Math, "random", "Math.random");
+    markGet(globalThis, "console", "console"); // its streams are process.stdout and stderr
+    markGet(globalThis, "performance", "performance");
+    for (const key of ["setTimeout", "setInterval", "setImmediate"]) markGet(globalThis, key, key);
+    const self = this;
+    const RealDate = Date;
+    replace(globalThis, "Date", {
+      writable: true,
+      value: new Proxy(RealDate, {
+        apply: (t, thisArg, args) => (self.mark("Date()"), Reflect.apply(t, thisArg, args)),
+        construct: (t, args, newTarget) => (args.length === 0 && self.mark("new Date()"), Reflect.construct(t, args, newTarget)),
+        get: (t, key, receiver) => (key === "now" && self.mark("Date.now"), Reflect.get(t, key, receiver)),
+      }),
+    });
+    const env = process.env;
+    replace(process, "env", {
+      writable: true,
+      value: new Proxy(env, {
+        get: (t, key) => (typeof key === "string" && self.sawEnv(key, t[key]), Reflect.get(t, key)),
+        has: (t, key) => (typeof key === "string" && self.sawEnv(key, t[key]), Reflect.has(t, key)),
+        ownKeys: (t) => ((self.recording.envAll = envDigest(t)), Reflect.ownKeys(t)),
+        set: (t, key, value) => (self.mark("process.env set"), Reflect.set(t, key, value)),
+        deleteProperty: (t, key) => (self.mark("process.env delete"), Reflect.deleteProperty(t, key)),
+      }),
+    });
+    return this;
+  }
+
+  private sawEnv(name: string, value: string | undefined): void {
+    if (this.envSeen.has(name)) return;
+    this.envSeen.add(name);
+    this.recording.env.push([name, envValue(value)]);
+  }
+
+  /** Puts every replaced global back; returns the recording. */
+  stop(): Recording {
+    for (const restore of this.restores.splice(0).reverse()) restore();
+    return this.recording;
+  }
+}
