@@ -21,6 +21,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Script } from "node:vm";
 import { cacheDir, cacheName, readCache, saveCache } from "./code-cache.js";
+import { cryptoHash } from "./memo/digest.js";
 import { memoKey, memoName, memoOf, readMemo, saveMemo } from "./memo/file.js";
 import { Recorder } from "./memo/record.js";
 import { stillHolds } from "./memo/replay.js";
@@ -33,19 +34,36 @@ interface Bundle {
   run(argv: string[]): Promise<void>;
 }
 
+/** The memo of this command line, if it is an `update` the memo may answer (not --dry-run: its diffs show file contents). */
+function memoFor(dir: string | undefined, argv: string[]): { dir: string; key: string; name: string } | undefined {
+  if (!dir || argv[0] !== "update" || argv.includes("--dry-run") || !cryptoHash()) return undefined;
+  try {
+    const key = memoKey(BUNDLE_ID, __filename, argv);
+    return { dir, key, name: memoName(BUNDLE_ID, key) };
+  } catch {
+    return undefined; // e.g. the working folder was deleted: the run reports it
+  }
+}
+
+/** A recorder for this run, or none if this Node has a member it cannot watch (then no memo). */
+function record(bundle: string): Recorder | undefined {
+  try {
+    return new Recorder(createRequire(bundle)).start();
+  } catch {
+    return undefined;
+  }
+}
+
 function launch(): void {
   const bundle = join(__dirname, "bundle.cjs");
   const argv = process.argv.slice(2);
   const dir = cacheDir();
-  const memo = dir && argv[0] === "update" ? { dir, key: memoKey(BUNDLE_ID, argv), name: "" } : undefined;
-  if (memo) {
-    memo.name = memoName(BUNDLE_ID, memo.key);
-    const last = readMemo(memo.dir, memo.name, memo.key);
-    if (last && stillHolds(last)) {
-      writeOut(Buffer.from(last.stdout, "base64").toString());
-      process.exitCode = last.exitCode;
-      return;
-    }
+  const memo = memoFor(dir, argv);
+  const last = memo && readMemo(memo.dir, memo.name, memo.key);
+  if (last && stillHolds(last)) {
+    writeOut(Buffer.from(last.stdout, "base64"));
+    process.exitCode = last.exitCode;
+    return;
   }
   const name = cacheName(BUNDLE_ID, argv);
   const cachedData = dir ? readCache(dir, name) : undefined;
@@ -53,21 +71,28 @@ function launch(): void {
   const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, "utf8")}\n})`;
   const script = new Script(source, { filename: bundle, cachedData });
   const module = { exports: {} as Bundle };
-  const recorder = memo ? new Recorder(createRequire(bundle)).start() : undefined;
-  // The bundle file and this one are read like the repository: a changed install is a memo miss.
-  recorder?.require("node:fs").statSync(bundle);
-  recorder?.require("node:fs").statSync(__filename);
-  let recording;
-  try {
-    script.runInThisContext()(module.exports, recorder?.require ?? createRequire(bundle), module, bundle, __dirname);
-  } catch (e) {
-    recording = recorder?.stop();
-    throw e;
-  }
-  void module.exports.run(argv).then(() => {
-    recording ??= recorder?.stop();
+  const recorder = memo ? record(bundle) : undefined;
+  const finished = () => {
+    // The stand-ins go whatever happened; a memo is kept only from a run that ended normally.
+    const recording = recorder?.stop();
     const kept = memo && recording && memoOf(memo.key, recording, Number(process.exitCode ?? 0));
     if (kept) saveMemo(memo.dir, memo.name, kept);
+  };
+  let running: Promise<void>;
+  try {
+    // The bundle file and this one are read like the repository: a changed install is a miss.
+    recorder?.require("node:fs").statSync(bundle);
+    recorder?.require("node:fs").statSync(__filename);
+    script.runInThisContext()(module.exports, recorder?.require ?? createRequire(bundle), module, bundle, __dirname);
+    running = module.exports.run(argv);
+  } catch (e) {
+    recorder?.stop();
+    throw e;
+  }
+  void running.then(finished, (e: unknown) => {
+    recorder?.stop();
+    throw e;
+  }).then(() => {
     // After the run, the cache holds every function it compiled, not just the top level.
     if (dir && (!cachedData || script.cachedDataRejected)) saveCache(dir, name, script.createCachedData());
   });

@@ -9,13 +9,13 @@ import { writeSync } from "node:fs";
 
 const viaStream = { 1: false, 2: false };
 
-function write(fd: 1 | 2, text: string): void {
+function write(fd: 1 | 2, text: string | Uint8Array): void {
   const stream = () => (fd === 1 ? process.stdout : process.stderr);
   if (viaStream[fd]) {
     stream().write(text);
     return;
   }
-  const bytes = Buffer.from(text);
+  const bytes = typeof text === "string" ? Buffer.from(text) : text;
   let done = 0;
   try {
     while (done < bytes.length) done += writeSync(fd, bytes, done);
@@ -32,5 +32,6 @@ function write(fd: 1 | 2, text: string): void {
   }
 }
 
-export const writeOut = (text: string): void => write(1, text);
+/** Text, or bytes as they are (the update memo's recorded report). */
+export const writeOut = (text: string | Uint8Array): void => write(1, text);
 export const writeErr = (text: string): void => write(2, text);

@@ -5,12 +5,12 @@
 // run does on an identical copy. The parts are tested one by one in test/memo.test.ts.
 import { spawnSync } from "node:child_process";
 import fc from "fast-check";
-import { chmodSync, cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, tempDirs, useBuiltCli } from "./helpers/cli.js";
-import { EXAMPLES } from "./helpers/kit.js";
+import { EXAMPLES, REPO_ROOT } from "./helpers/kit.js";
 
 useBuiltCli();
 const dirs = tempDirs();
@@ -126,6 +126,48 @@ describe("update's memo", () => {
     const dir = initialised(cache);
     for (let i = 0; i < 2; i++) expect(cli(dir, ["update"], cache, { NODE_DISABLE_COMPILE_CACHE: "1" }).loadedBundle).toBe(true);
     expect(memoFiles(cache)).toEqual([]);
+  });
+
+  it("is its install's own: another install of the same bundle (a release that only changed package.json) runs in full", () => {
+    const cache = temp("memo-cache-");
+    const dir = initialised(cache);
+    expect(cli(dir, ["update", "--check"], cache).status).toBe(0); // recorded
+    expect(cli(dir, ["update", "--check"], cache).loadedBundle).toBe(false); // and answered
+    const other = temp("memo-install-");
+    mkdirSync(join(other, "dist"));
+    for (const f of ["cli.cjs", "bundle.cjs"]) cpSync(join(REPO_ROOT, "dist", f), join(other, "dist", f));
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8"));
+    writeFileSync(join(other, "package.json"), JSON.stringify({ ...pkg, version: "99.0.0" }));
+    const r = spawnSync(process.execPath, [join(other, "dist", "cli.cjs"), "update", "--check"], { cwd: dir, encoding: "utf8", env: { ...process.env, XDG_CACHE_HOME: cache } });
+    // The new version is a change to the kit (prod-kit.yaml and .prod-kit/ record it).
+    expect(r.status, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toContain("out of date");
+  });
+
+  it("a damaged memo is a miss, and the full run replaces it", () => {
+    const cache = temp("memo-cache-");
+    const dir = initialised(cache);
+    const first = cli(dir, ["update"], cache);
+    const [name] = memoFiles(cache);
+    const file = join(cache, "create-prod-kit", name!);
+    const memo = JSON.parse(readFileSync(file, "utf8"));
+    memo.reads[0][1] = "{";
+    writeFileSync(file, JSON.stringify(memo));
+    const again = cli(dir, ["update"], cache);
+    expect(again).toEqual(first);
+    expect(cli(dir, ["update"], cache)).toEqual({ ...first, loadedBundle: false });
+  });
+
+  it("runs from a working folder that was deleted (no memo: it is keyed by the folder)", () => {
+    const cache = temp("memo-cache-");
+    const dir = initialised(cache);
+    const gone = temp("memo-gone-");
+    const r = spawnSync("sh", ["-c", `cd "${gone}" && rmdir "${gone}" && exec "${process.execPath}" "${CLI}" update --dir "${dir}"`], {
+      encoding: "utf8",
+      env: { ...process.env, XDG_CACHE_HOME: cache },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("0 file(s) written.");
   });
 
   type Change =

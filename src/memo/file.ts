@@ -1,19 +1,21 @@
 // The memo file of one `update` command line in one folder: what its last recordable run read
 // (src/memo/record.ts) and what it printed. It lives in the code-cache folder (src/code-cache.ts),
-// named by the bundle and a digest of the command line, and keeps no file content and no value of
-// the environment: only digests, the paths read and the printed report.
+// named by the bundle and a digest of its key, and keeps no file content and no value of the
+// environment: only digests, the paths read and the printed report (which names files, never
+// shows their content: `update --dry-run`, whose diffs do, has no memo).
 import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hash } from "./digest.js";
 import type { Read, Recording } from "./record.js";
 
-const VERSION = 1;
+const VERSION = 2;
 /** At most this many memo files per bundle (one per folder and command line); the oldest go first. */
 export const MAX_MEMOS = 32;
 /** Variables Node, V8 or ICU read themselves (not through process.env), so no recording sees them. */
 const IMPLICIT_ENV = ["NODE_OPTIONS", "TZ", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_COLLATE", "LC_MESSAGES", "NODE_ICU_DATA"];
 
 export interface Memo {
+  /** A digest of the key (memoKey). */
   key: string;
   reads: Read[];
   env: [name: string, value: string | null][];
@@ -25,24 +27,30 @@ export interface Memo {
   check: string;
 }
 
-/** Everything a run's output may depend on besides what it reads: the bundle, Node, the folder and the command line. */
-export function memoKey(bundleId: string, argv: string[], env: NodeJS.ProcessEnv = process.env): string {
-  return JSON.stringify([
+/**
+ * Everything a run's output may depend on besides what it reads: the install (where the launcher
+ * is: the bundle reads its package.json, which a release may change without changing the bundle),
+ * the bundle, Node, the folder and the command line. Its digest names the memo file.
+ */
+export function memoKey(bundleId: string, install: string, argv: string[], env: NodeJS.ProcessEnv = process.env): string {
+  return hash(JSON.stringify([
     VERSION,
+    install,
     bundleId,
     process.version,
     process.execPath,
+    process.argv0,
     process.platform,
     process.arch,
     process.execArgv,
     IMPLICIT_ENV.map((k) => env[k] ?? null),
     process.cwd(),
     argv,
-  ]);
+  ]));
 }
 
-export const memoName = (bundleId: string, key: string): string => `${bundleId}-memo-${hash(key).split(".")[1]}.json`;
-const MEMO_FILE = /^[0-9a-f]{16}-memo-[0-9a-f]{16}\.json$/;
+export const memoName = (bundleId: string, key: string): string => `${bundleId}-memo-${Buffer.from(key, "base64url").toString("hex")}.json`;
+const MEMO_FILE = /^[0-9a-f]{16}-memo-[0-9a-f]{32}\.json$/;
 
 /**
  * The memo of `key` if its file is the memo of that very key and its report is whole. (A damaged

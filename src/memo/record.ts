@@ -6,7 +6,7 @@
 // normally; only no memo is kept). The bundle gets its modules from the `require` made here, so
 // the recording sees every call without touching Node's own modules, which Node itself also uses.
 import * as realFs from "node:fs";
-import { digestError, digestResult, envDigest, envValue, READ_OPS, type ReadOp } from "./digest.js";
+import { cryptoHash, digestError, digestResult, envDigest, envValue, READ_OPS, type ReadOp } from "./digest.js";
 
 /** One read: the operation, its arguments (JSON) and the digest of what it returned. */
 export type Read = [op: ReadOp, args: string, digest: string];
@@ -33,9 +33,16 @@ const CRYPTO_OK = new Set(["createHash", "createHmac", "hash", "timingSafeEqual"
 const UTIL_MARKED = new Set(["styleText"]);
 /** process members whose value a run could print or act on, and which a replay cannot check. */
 const PROCESS_MARKED = [
-  ...["stdout", "stderr", "stdin", "emitWarning", "pid", "ppid", "title", "umask", "hrtime", "uptime", "memoryUsage", "cpuUsage", "resourceUsage"],
-  ...["getuid", "geteuid", "getgid", "getegid", "getgroups"],
+  ...["stdout", "stderr", "stdin", "emitWarning", "pid", "ppid", "title", "umask", "chdir", "kill", "report"],
+  ...["hrtime", "uptime", "memoryUsage", "cpuUsage", "resourceUsage", "availableMemory", "constrainedMemory"],
+  ...["getuid", "geteuid", "getgid", "getegid", "getgroups", "getBuiltinModule"],
 ];
+/** Globals that tell the time, draw randomness, schedule by time or print. */
+const GLOBALS_MARKED = ["performance", "setTimeout", "setInterval", "setImmediate", "console", "crypto", "Intl"];
+/** Date's methods that read the local time zone (from /etc/localtime when TZ is unset). */
+const LOCAL_TIME = /^(get|set)(FullYear|Month|Date|Day|Hours|Minutes|Seconds|Milliseconds|Year)$|^getTimezoneOffset$|^to(String|DateString|TimeString|Locale\w*)$/;
+/** Events whose listeners run after the run's promise has settled, when nothing is recorded any more. */
+const LATE_EVENTS = new Set(["exit", "beforeExit"]);
 
 const bare = (id: string) => id.replace(/^node:/, "");
 
@@ -52,15 +59,23 @@ export class Recorder {
   private readonly restores: (() => void)[] = [];
   private readonly envSeen = new Set<string>();
   private readonly modules = new Map<string, unknown>();
+  /** The `require` to give the bundle (with the real one's members: resolving a path marks the run). */
+  readonly require: NodeJS.Require;
 
-  constructor(private readonly realRequire: NodeJS.Require) {}
+  constructor(private readonly realRequire: NodeJS.Require) {
+    this.require = Object.assign((id: string): unknown => this.load(id), {
+      resolve: this.marking(realRequire.resolve, "require.resolve"),
+      cache: realRequire.cache,
+      main: realRequire.main,
+      extensions: realRequire.extensions,
+    }) as NodeJS.Require;
+  }
 
   mark(reason: string): void {
     this.recording.unrecordable ??= reason;
   }
 
-  /** The `require` to give the bundle. */
-  readonly require = ((id: string): unknown => {
+  private load(id: string): unknown {
     const name = bare(id);
     const cached = this.modules.get(name);
     if (cached) return cached;
@@ -72,16 +87,21 @@ export class Recorder {
     else if (!PLAIN.has(name)) this.mark(`module ${id}`);
     this.modules.set(name, module);
     return module;
-  }) as NodeJS.Require;
+  }
 
-  /** A copy of a module whose members for which `marked` holds mark the run when used. */
+  /**
+   * A copy of a module whose members for which `marked` holds mark the run when used: a function
+   * when called, a class (or any other value) as soon as it is read, so that `instanceof` and
+   * subclasses still meet the real class.
+   */
   private standIn(real: Record<string, unknown>, marked: (key: string) => boolean, label: string): Record<string, unknown> {
     const copy: Record<string, unknown> = {};
     for (const key of Object.getOwnPropertyNames(real)) {
       const d = Object.getOwnPropertyDescriptor(real, key)!;
+      const isClass = /^[A-Z]/.test(key);
       if (!marked(key)) {
         Object.defineProperty(copy, key, { ...d, configurable: true });
-      } else if (typeof d.value === "function") {
+      } else if (typeof d.value === "function" && !isClass) {
         copy[key] = this.marking(d.value as (...a: unknown[]) => unknown, `${label}.${key}`);
       } else {
         Object.defineProperty(copy, key, { enumerable: d.enumerable, configurable: true, get: () => (this.mark(`${label}.${key}`), real[key]) });
@@ -90,23 +110,30 @@ export class Recorder {
     return copy;
   }
 
+  /** `fn`, marking the run when called; with fn's own members (prototype, symbols such as promisify.custom). */
   private marking<F extends (...a: never[]) => unknown>(fn: F, label: string): F {
     const self = this;
     const wrapped = function (this: unknown, ...args: Parameters<F>) {
       self.mark(label);
-      return new.target ? Reflect.construct(fn, args) : Reflect.apply(fn, this, args);
+      return new.target ? Reflect.construct(fn, args, new.target) : Reflect.apply(fn, this, args);
     };
-    for (const key of Object.getOwnPropertyNames(fn)) {
-      const value = (fn as unknown as Record<string, unknown>)[key];
-      if (typeof value === "function" && !["length", "name", "prototype"].includes(key)) {
-        (wrapped as unknown as Record<string, unknown>)[key] = this.marking(value as (...a: unknown[]) => unknown, `${label}.${key}`);
+    for (const key of Reflect.ownKeys(fn)) {
+      if (key === "length" || key === "name") continue;
+      const d = Object.getOwnPropertyDescriptor(fn, key)!;
+      if (key === "prototype") {
+        wrapped.prototype = d.value;
+        continue;
       }
+      if (typeof d.value === "function") d.value = this.marking(d.value as (...a: unknown[]) => unknown, `${label}.${String(key)}`);
+      Object.defineProperty(wrapped, key, { ...d, configurable: true });
     }
     return wrapped as unknown as F;
   }
 
   private fsStandIn(fs: typeof realFs): Record<string, unknown> {
-    const copy = this.standIn(fs as unknown as Record<string, unknown>, (key) => !(READ_OPS as readonly string[]).includes(key) && key !== "constants", "fs");
+    // Stats and Dirent, what reads return, stay the real classes (instanceof); other classes mark.
+    const plain = new Set<string>([...READ_OPS, "constants", "Stats", "Dirent"]);
+    const copy = this.standIn(fs as unknown as Record<string, unknown>, (key) => !plain.has(key), "fs");
     for (const op of READ_OPS) copy[op] = this.reading(op, fs[op] as (...a: unknown[]) => unknown);
     copy.writeSync = this.printing(fs.writeSync);
     return copy;
@@ -118,6 +145,8 @@ export class Recorder {
       while (args.length && args[args.length - 1] === undefined) args.pop();
       const recordable = args.every(jsonSafe);
       if (!recordable) self.mark(`fs.${op} with arguments JSON cannot hold`);
+      const flag = op === "readFileSync" && typeof args[1] === "object" && args[1] !== null ? (args[1] as { flag?: unknown }).flag : undefined;
+      if (flag !== undefined && flag !== "r") self.mark(`fs.readFileSync with flag ${String(flag)}`);
       try {
         const result = fn(...args);
         if (recordable) self.recording.reads.push([op, JSON.stringify(args), digestResult(op, args, result)]);
@@ -151,51 +180,81 @@ export class Recorder {
 
   /** Puts the stand-ins for time, randomness, the terminal and the environment in place until stop(). */
   start(): this {
-    const replace = (owner: object, key: string, descriptor: PropertyDescriptor) => {
+    try {
+      this.watch();
+    } catch (e) {
+      this.stop(); // what was replaced goes back
+      throw e;
+    }
+    return this;
+  }
+
+  private watch(): void {
+    cryptoHash(); // loaded now, while process.getBuiltinModule is still the real one
+    const self = this;
+    const replace = (owner: object, key: PropertyKey, descriptor: PropertyDescriptor) => {
+      // An inherited member (process.on) gets an own stand-in, deleted again afterwards.
       const old = Object.getOwnPropertyDescriptor(owner, key);
-      if (!old) return;
-      Object.defineProperty(owner, key, { configurable: true, enumerable: old.enumerable, ...descriptor });
-      this.restores.push(() => Object.defineProperty(owner, key, old));
+      if (old && !old.configurable) throw new Error(`the memo cannot watch ${String(key)}`);
+      Object.defineProperty(owner, key, { configurable: true, enumerable: old?.enumerable ?? false, ...descriptor });
+      this.restores.push(() => (old ? Object.defineProperty(owner, key, old) : Reflect.deleteProperty(owner, key)));
     };
-    const markGet = (owner: object, key: string, label: string) => {
+    // A value marks when read (a function when called); an assignment still takes effect.
+    const markUse = (owner: object, key: string, label: string) => {
       const old = Object.getOwnPropertyDescriptor(owner, key);
       if (!old) return;
       if (typeof old.value === "function") return replace(owner, key, { value: this.marking(old.value, label), writable: true });
-      replace(owner, key, { get: () => (this.mark(label), old.get ? old.get.call(owner) : old.value) });
+      replace(owner, key, {
+        get: () => (this.mark(label), old.get ? old.get.call(owner) : old.value),
+        set: (value: unknown) => (this.mark(label), old.set ? old.set.call(owner, value) : (old.value = value)),
+      });
     };
-    for (const key of PROCESS_MARKED) markGet(process, key, `process.${key}`);
-    markGet(Math, "random", "Math.random");
-    markGet(globalThis, "console", "console"); // its streams are process.stdout and stderr
-    markGet(globalThis, "performance", "performance");
-    for (const key of ["setTimeout", "setInterval", "setImmediate"]) markGet(globalThis, key, key);
-    const self = this;
+    for (const key of PROCESS_MARKED) markUse(process, key, `process.${key}`);
+    for (const key of GLOBALS_MARKED) markUse(globalThis, key, key);
+    markUse(Math, "random", "Math.random");
+    for (const key of ["on", "once", "addListener", "prependListener", "prependOnceListener"] as const) {
+      const real = process[key];
+      replace(process, key, {
+        writable: true,
+        value: function (this: unknown, event: string | symbol, ...rest: unknown[]) {
+          if (LATE_EVENTS.has(event as string)) self.mark(`process.${key}("${String(event)}")`);
+          return Reflect.apply(real, this, [event, ...rest]);
+        },
+      });
+    }
     const RealDate = Date;
-    replace(globalThis, "Date", {
-      writable: true,
-      value: new Proxy(RealDate, {
-        apply: (t, thisArg, args) => (self.mark("Date()"), Reflect.apply(t, thisArg, args)),
-        construct: (t, args, newTarget) => (args.length === 0 && self.mark("new Date()"), Reflect.construct(t, args, newTarget)),
-        get: (t, key, receiver) => (key === "now" && self.mark("Date.now"), Reflect.get(t, key, receiver)),
-      }),
+    const FakeDate: DateConstructor = new Proxy(RealDate, {
+      apply: (t, thisArg, args) => (self.mark("Date()"), Reflect.apply(t, thisArg, args)),
+      construct: (t, args, newTarget) => (args.length === 0 && self.mark("new Date()"), Reflect.construct(t, args, newTarget === FakeDate ? t : newTarget)),
+      get: (t, key, receiver) => (key === "now" && self.mark("Date.now"), Reflect.get(t, key, receiver)),
+      getOwnPropertyDescriptor: (t, key) => (key === "now" && self.mark("Date.now"), Reflect.getOwnPropertyDescriptor(t, key)),
     });
+    replace(globalThis, "Date", { writable: true, value: FakeDate });
+    // new Date(0).constructor is the stand-in too, not a way around it.
+    replace(RealDate.prototype, "constructor", { writable: true, value: FakeDate });
+    for (const key of Object.getOwnPropertyNames(RealDate.prototype)) {
+      if (LOCAL_TIME.test(key)) markUse(RealDate.prototype, key, `Date.prototype.${key} (local time)`);
+    }
     const env = process.env;
     replace(process, "env", {
       writable: true,
       value: new Proxy(env, {
-        get: (t, key) => (typeof key === "string" && self.sawEnv(key, t[key]), Reflect.get(t, key)),
-        has: (t, key) => (typeof key === "string" && self.sawEnv(key, t[key]), Reflect.has(t, key)),
+        get: (t, key) => (self.sawEnv(t, key), Reflect.get(t, key)),
+        has: (t, key) => (self.sawEnv(t, key), Reflect.has(t, key)),
+        getOwnPropertyDescriptor: (t, key) => (self.sawEnv(t, key), Reflect.getOwnPropertyDescriptor(t, key)),
         ownKeys: (t) => ((self.recording.envAll = envDigest(t)), Reflect.ownKeys(t)),
         set: (t, key, value) => (self.mark("process.env set"), Reflect.set(t, key, value)),
+        defineProperty: (t, key, d) => (self.mark("process.env set"), Reflect.defineProperty(t, key, d)),
         deleteProperty: (t, key) => (self.mark("process.env delete"), Reflect.deleteProperty(t, key)),
       }),
     });
-    return this;
   }
 
-  private sawEnv(name: string, value: string | undefined): void {
-    if (this.envSeen.has(name)) return;
+  private sawEnv(env: NodeJS.ProcessEnv, name: string | symbol): void {
+    if (typeof name !== "string" || this.envSeen.has(name)) return;
     this.envSeen.add(name);
-    this.recording.env.push([name, envValue(value)]);
+    // A variable is an own property; `env.constructor` and the like are not variables.
+    this.recording.env.push([name, envValue(Object.hasOwn(env, name) ? env[name] : undefined)]);
   }
 
   /** Puts every replaced global back; returns the recording. */
