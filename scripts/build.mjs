@@ -6,6 +6,7 @@
 //   it and V8 compiles none of it (V8 compiles a function when it first runs).
 // - dist/cli.cjs, the bin: src/launcher.ts, which runs the bundle with V8's code cache (the
 //   bundle's content hash is built in, so a new bundle never meets an old cache).
+// - dist/memo.cjs: update's memo (src/memo/session.ts), which the launcher loads for `update` only.
 // - The Handlebars templates are precompiled here (Handlebars.precompile, with the options the
 //   checkout compiles with) into a module that replaces src/template-source.ts in the bundle: at run
 //   time there is no template parsing and only Handlebars' runtime, not its compiler. A template
@@ -148,7 +149,9 @@ export async function build() {
       entryPoints: ["src/launcher.ts"],
       outfile: join(staging, "cli.cjs"),
       define: { BUNDLE_ID: JSON.stringify(bundleId) },
+      external: ["./memo.cjs"],
     });
+    await esbuild.build({ ...common, entryPoints: ["src/memo/session.ts"], outfile: join(staging, "memo.cjs") });
     chmodSync(join(staging, "cli.cjs"), 0o755);
     checkInputs(result.metafile);
     writeFileSync(join(staging, "THIRD_PARTY_LICENSES.md"), thirdPartyLicenses(result.metafile));

@@ -12,8 +12,9 @@
 // (src/code-cache.ts checks it) or that V8 rejects (another source, V8 version or flags) is
 // replaced by a fresh one after the run.
 //
-// `update` also keeps a memo (src/memo/): when everything its last run read reads the same again,
-// it prints that run's report without loading the bundle at all.
+// `update` also keeps a memo (src/memo/, built to dist/memo.cjs and loaded for `update` only): when
+// everything its last run read reads the same again, it prints that run's report without loading
+// the bundle at all.
 //
 // Built to dist/cli.cjs, plain CommonJS with no dependency: Node starts it as fast as `node -e 0`.
 import { readFileSync } from "node:fs";
@@ -21,11 +22,6 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Script } from "node:vm";
 import { cacheDir, cacheName, readCache, saveCache } from "./code-cache.js";
-import { cryptoHash } from "./memo/digest.js";
-import { memoKey, memoName, memoOf, readMemo, saveMemo } from "./memo/file.js";
-import { Recorder } from "./memo/record.js";
-import { stillHolds } from "./memo/replay.js";
-import { writeOut } from "./output.js";
 
 /** The bundle's content hash, set by scripts/build.mjs: a new bundle never meets an old cache. */
 declare const BUNDLE_ID: string;
@@ -34,68 +30,40 @@ interface Bundle {
   run(argv: string[]): Promise<void>;
 }
 
-/** The memo of this command line, if it is an `update` the memo may answer (not --dry-run: its diffs show file contents). */
-function memoFor(dir: string | undefined, argv: string[]): { dir: string; key: string; name: string } | undefined {
-  if (!dir || argv[0] !== "update" || argv.includes("--dry-run") || !cryptoHash()) return undefined;
-  try {
-    const key = memoKey(BUNDLE_ID, __filename, argv);
-    return { dir, key, name: memoName(BUNDLE_ID, key) };
-  } catch {
-    return undefined; // e.g. the working folder was deleted: the run reports it
-  }
-}
-
-/** A recorder for this run, or none if this Node has a member it cannot watch (then no memo). */
-function record(bundle: string): Recorder | undefined {
-  try {
-    return new Recorder(createRequire(bundle)).start();
-  } catch {
-    return undefined;
-  }
-}
-
 function launch(): void {
   const bundle = join(__dirname, "bundle.cjs");
   const argv = process.argv.slice(2);
   const dir = cacheDir();
-  const memo = memoFor(dir, argv);
-  const last = memo && readMemo(memo.dir, memo.name, memo.key);
-  if (last && stillHolds(last)) {
-    writeOut(Buffer.from(last.stdout, "base64"));
-    process.exitCode = last.exitCode;
-    return;
-  }
+  const memo = dir && argv[0] === "update" ? (require("./memo.cjs") as typeof import("./memo/session.js")).UpdateMemo.open(dir, BUNDLE_ID, __filename, argv) : undefined;
+  if (memo?.replay()) return;
   const name = cacheName(BUNDLE_ID, argv);
   const cachedData = dir ? readCache(dir, name) : undefined;
   // The wrapper Node itself puts around a CommonJS module.
   const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, "utf8")}\n})`;
   const script = new Script(source, { filename: bundle, cachedData });
   const module = { exports: {} as Bundle };
-  const recorder = memo ? record(bundle) : undefined;
-  const finished = () => {
-    // The stand-ins go whatever happened; a memo is kept only from a run that ended normally.
-    const recording = recorder?.stop();
-    const kept = memo && recording && memoOf(memo.key, recording, Number(process.exitCode ?? 0));
-    if (kept) saveMemo(memo.dir, memo.name, kept);
-  };
+  const bundleRequire = createRequire(bundle);
+  const recording = memo?.record(bundleRequire, [bundle, __filename, join(__dirname, "memo.cjs")]);
   let running: Promise<void>;
   try {
-    // The bundle file and this one are read like the repository: a changed install is a miss.
-    recorder?.require("node:fs").statSync(bundle);
-    recorder?.require("node:fs").statSync(__filename);
-    script.runInThisContext()(module.exports, recorder?.require ?? createRequire(bundle), module, bundle, __dirname);
+    script.runInThisContext()(module.exports, recording ?? bundleRequire, module, bundle, __dirname);
     running = module.exports.run(argv);
   } catch (e) {
-    recorder?.stop();
+    memo?.finish(false);
     throw e;
   }
-  void running.then(finished, (e: unknown) => {
-    recorder?.stop();
-    throw e;
-  }).then(() => {
-    // After the run, the cache holds every function it compiled, not just the top level.
-    if (dir && (!cachedData || script.cachedDataRejected)) saveCache(dir, name, script.createCachedData());
-  });
+  void running
+    .then(
+      () => memo?.finish(true),
+      (e: unknown) => {
+        memo?.finish(false);
+        throw e;
+      },
+    )
+    .then(() => {
+      // After the run, the cache holds every function it compiled, not just the top level.
+      if (dir && (!cachedData || script.cachedDataRejected)) saveCache(dir, name, script.createCachedData());
+    });
 }
 
 launch();

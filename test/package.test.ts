@@ -72,7 +72,7 @@ beforeAll(() => {
 describe("npm pack", () => {
   it("holds the bundled CLI, the example apps, LICENSE and README, and nothing else", () => {
     const paths = packed.map((f) => f.path).sort();
-    expect(paths.filter((p) => p.startsWith("dist/"))).toEqual(["dist/THIRD_PARTY_LICENSES.md", "dist/bundle.cjs", "dist/cli.cjs"]);
+    expect(paths.filter((p) => p.startsWith("dist/"))).toEqual(["dist/THIRD_PARTY_LICENSES.md", "dist/bundle.cjs", "dist/cli.cjs", "dist/memo.cjs"]);
     for (const p of ["LICENSE", "README.md", "package.json"]) expect(paths).toContain(p);
     const examples = readdirSync(EXAMPLES, { recursive: true })
       .map(String)

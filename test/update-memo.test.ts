@@ -135,7 +135,7 @@ describe("update's memo", () => {
     expect(cli(dir, ["update", "--check"], cache).loadedBundle).toBe(false); // and answered
     const other = temp("memo-install-");
     mkdirSync(join(other, "dist"));
-    for (const f of ["cli.cjs", "bundle.cjs"]) cpSync(join(REPO_ROOT, "dist", f), join(other, "dist", f));
+    for (const f of readdirSync(join(REPO_ROOT, "dist"))) cpSync(join(REPO_ROOT, "dist", f), join(other, "dist", f));
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8"));
     writeFileSync(join(other, "package.json"), JSON.stringify({ ...pkg, version: "99.0.0" }));
     const r = spawnSync(process.execPath, [join(other, "dist", "cli.cjs"), "update", "--check"], { cwd: dir, encoding: "utf8", env: { ...process.env, XDG_CACHE_HOME: cache } });

@@ -1,0 +1,64 @@
+// The update memo as the launcher uses it: built to dist/memo.cjs, which the launcher loads only
+// for `update`, so every other command starts without parsing it. README, "Speed and size".
+import { writeOut } from "../output.js";
+import { cryptoHash } from "./digest.js";
+import { memoKey, memoName, memoOf, readMemo, saveMemo } from "./file.js";
+import { Recorder } from "./record.js";
+import { stillHolds } from "./replay.js";
+
+export class UpdateMemo {
+  private recorder: Recorder | undefined;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly key: string,
+    private readonly name: string,
+  ) {}
+
+  /**
+   * The memo of this command line, if the memo may answer it: an `update`, not --dry-run (its
+   * diffs show file contents), on a Node with process.getBuiltinModule (20.16+).
+   */
+  static open(dir: string, bundleId: string, launcher: string, argv: string[]): UpdateMemo | undefined {
+    if (argv[0] !== "update" || argv.includes("--dry-run") || !cryptoHash()) return undefined;
+    try {
+      const key = memoKey(bundleId, launcher, argv);
+      return new UpdateMemo(dir, key, memoName(bundleId, key));
+    } catch {
+      return undefined; // e.g. the working folder was deleted: the run reports it
+    }
+  }
+
+  /** Prints the last recorded report if every read it made still returns the same; true if it did. */
+  replay(): boolean {
+    const last = readMemo(this.dir, this.name, this.key);
+    if (!last || !stillHolds(last)) return false;
+    writeOut(Buffer.from(last.stdout, "base64"));
+    process.exitCode = last.exitCode;
+    return true;
+  }
+
+  /**
+   * Starts recording; returns the `require` to give the bundle, or undefined when this Node has a
+   * member the recorder cannot watch (then no memo). `files` (the install's) are stat-ed as reads:
+   * a reinstall is a miss.
+   */
+  record(bundleRequire: NodeJS.Require, files: string[]): NodeJS.Require | undefined {
+    try {
+      this.recorder = new Recorder(bundleRequire).start();
+    } catch {
+      return undefined;
+    }
+    const fs = this.recorder.require("node:fs") as typeof import("node:fs");
+    for (const file of files) fs.statSync(file, { throwIfNoEntry: false });
+    return this.recorder.require;
+  }
+
+  /** Ends the recording (the stand-ins go whatever happened); keeps a memo of a run that ended normally and may be replayed. */
+  finish(ended: boolean): void {
+    const recording = this.recorder?.stop();
+    this.recorder = undefined;
+    const kept = ended && recording && memoOf(this.key, recording, Number(process.exitCode ?? 0));
+    if (kept) saveMemo(this.dir, this.name, kept);
+  }
+}
