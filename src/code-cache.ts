@@ -54,11 +54,11 @@ const MAGIC = "PKC1";
 const HEADER = 8; // MAGIC, then the payload's CRC-32 (little-endian)
 /**
  * zlib's CRC-32, loaded when a cache file is read or written (not on an update memo hit, which
- * needs neither: loading zlib costs 2 ms). zlib.crc32 arrived in Node 20.15 and
- * process.getBuiltinModule in 20.16: before them, no code cache (never an unchecked one).
+ * needs neither: loading zlib costs 2 ms). It arrived in Node 20.15: before it, no code cache
+ * (never an unchecked one). (`require` in the built CommonJS launcher, getBuiltinModule in tests.)
  */
 const crc32 = (): ((data: Uint8Array) => number) | undefined =>
-  (process.getBuiltinModule?.("node:zlib") as { crc32?: (data: Uint8Array) => number } | undefined)?.crc32;
+  ((typeof require === "function" ? require("node:zlib") : process.getBuiltinModule?.("node:zlib")) as { crc32?: (data: Uint8Array) => number } | undefined)?.crc32;
 
 /** The payload of a cache file if the file is whole and undamaged. */
 export function readCache(dir: string, name: string): Buffer | undefined {

@@ -43,27 +43,21 @@ function launch(): void {
   const script = new Script(source, { filename: bundle, cachedData });
   const module = { exports: {} as Bundle };
   const bundleRequire = createRequire(bundle);
+  // When the process is about to exit normally, with nothing left to run (never after a crash or
+  // process.exit): the memo keeps what the whole run did, and the code cache holds every function
+  // it compiled, not just the top level. (Before record(): a run's own exit listeners mark it.)
+  process.once("beforeExit", () => {
+    memo?.finish(true);
+    if (dir && (!cachedData || script.cachedDataRejected)) saveCache(dir, name, script.createCachedData());
+  });
   const recording = memo?.record(bundleRequire, [bundle, __filename, join(__dirname, "memo.cjs")]);
-  let running: Promise<void>;
   try {
     script.runInThisContext()(module.exports, recording ?? bundleRequire, module, bundle, __dirname);
-    running = module.exports.run(argv);
+    void module.exports.run(argv);
   } catch (e) {
     memo?.finish(false);
     throw e;
   }
-  void running
-    .then(
-      () => memo?.finish(true),
-      (e: unknown) => {
-        memo?.finish(false);
-        throw e;
-      },
-    )
-    .then(() => {
-      // After the run, the cache holds every function it compiled, not just the top level.
-      if (dir && (!cachedData || script.cachedDataRejected)) saveCache(dir, name, script.createCachedData());
-    });
 }
 
 launch();

@@ -4,12 +4,15 @@
 // over the pipe), about 3 ms of every run of a command that prints one report. A synchronous
 // write to the descriptor is what process.stdout does for files and pipes on Linux anyway. If the
 // descriptor is non-blocking (shared with a parent that made it so) and full, the rest goes through
-// the stream, which waits for it; a reader that went away (`| head`) ends the run quietly.
+// the stream, which waits for it. A reader that went away (`| head`) gets nothing more, and the run
+// still ends with its own exit code (`update --check | head` under pipefail still fails a stale kit).
 import { writeSync } from "node:fs";
 
 const viaStream = { 1: false, 2: false };
+const closed = { 1: false, 2: false };
 
 function write(fd: 1 | 2, text: string | Uint8Array): void {
+  if (closed[fd]) return;
   const stream = () => (fd === 1 ? process.stdout : process.stderr);
   if (viaStream[fd]) {
     stream().write(text);
@@ -21,12 +24,15 @@ function write(fd: 1 | 2, text: string | Uint8Array): void {
     while (done < bytes.length) done += writeSync(fd, bytes, done);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "EPIPE") process.exit(process.exitCode ?? 0);
+    if (code === "EPIPE") {
+      closed[fd] = true;
+      return;
+    }
     if (code !== "EAGAIN") throw e;
     viaStream[fd] = true;
     stream().on("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
-      throw err;
+      if (err.code === "EPIPE") closed[fd] = true;
+      else throw err;
     });
     stream().write(bytes.subarray(done));
   }

@@ -155,6 +155,10 @@ describe("a recording", () => {
     ["new Date()", () => new (new Date(0).constructor as DateConstructor)()],
     ["Date.prototype.getHours (local time)", () => new Date(0).getHours()],
     ["Date.prototype.toString (local time)", () => String(new Date(0))],
+    ["new Date(...) (local time)", () => new Date(2020, 0, 1).getTime()],
+    ["new Date(...) (local time)", () => new Date("2020-01-01T00:00").getTime()],
+    ["Date.parse", () => Date.parse("2020-01-01T00:00")],
+    ["fetch", () => void fetch("data:,").catch(noop)],
     ["require.resolve", (require) => require.resolve("node:fs")],
     ["fs.readFileSync with flag a+", (require) => (require("node:fs") as Fs).readFileSync(SCRATCH, { flag: "a+" })],
     ["fs.ReadStream", (require) => (require("node:fs") as Fs).ReadStream],
@@ -250,14 +254,29 @@ describe("the memo file", () => {
     expect(name).toMatch(/^0123456789abcdef-memo-[0-9a-f]{32}\.json$/);
     expect(memoKey("0123456789abcdef", "/other/dist/cli.cjs", ["update"])).not.toBe(key); // another install
     expect(memoName("0123456789abcdef", memoKey("0123456789abcdef", "/install/dist/cli.cjs", ["update", "--check"]))).not.toBe(name);
-    const r = record(() => {});
+    const r = record((require) => {
+      (require("node:fs") as Fs).readFileSync(__filenameOf(), "utf8");
+      void process.env.PROD_KIT_SEEN;
+    });
     r.stdout.push(Buffer.from("Kit for /repo:\n"));
     saveMemo(dir, name, memoOf(key, r, 1)!);
     expect(readMemo(dir, name, key)).toMatchObject({ exitCode: 1, stdout: Buffer.from("Kit for /repo:\n").toString("base64") });
     expect(readMemo(dir, name, memoKey("0123456789abcdef", "/install/dist/cli.cjs", ["update", "--check"]))).toBeUndefined();
     const file = join(dir, name);
-    writeFileSync(file, readFileSync(file, "utf8").replace(Buffer.from("Kit").toString("base64").slice(0, 3), "AAA"));
+    const whole = readFileSync(file, "utf8");
+    writeFileSync(file, whole.replace(Buffer.from("Kit").toString("base64").slice(0, 3), "AAA"));
     expect(readMemo(dir, name, key)).toBeUndefined();
+    // Any part: a changed path or variable name would otherwise watch something else.
+    for (const [from, to] of [
+      ['"readFileSync"', '"existsSync"'],
+      ["PROD_KIT_SEEN", "PROD_KIT_SEEM"],
+    ] as const) {
+      expect(whole).toContain(from);
+      writeFileSync(file, whole.replace(from, to));
+      expect(readMemo(dir, name, key), from).toBeUndefined();
+    }
+    writeFileSync(file, whole);
+    expect(readMemo(dir, name, key)).toBeDefined();
     writeFileSync(file, "{");
     expect(readMemo(dir, name, key)).toBeUndefined();
     expect(readdirSync(dir)).toEqual([name]); // no .tmp left

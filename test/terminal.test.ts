@@ -2,7 +2,7 @@
 // output is piped (even with FORCE_COLOR and the writes slowed so a spinner would show), a spinner
 // only on a terminal and only while a step takes time, and --help for every command with examples.
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -53,6 +53,23 @@ describe("piped output has no escape codes", () => {
       expect(r.out.length).toBeGreaterThan(0);
       expect(r.out.includes(ESC), JSON.stringify(r.out.slice(0, 400))).toBe(false);
     }
+  });
+});
+
+describe("a reader that goes away", () => {
+  it("gets nothing more, and the run still ends with its own exit code", () => {
+    const dir = tempApp();
+    expect(spawnSync(process.execPath, [CLI, "--dir", dir, ...KIT]).status).toBe(0);
+    writeFileSync(join(dir, "prod-kit.yaml"), readFileSync(join(dir, "prod-kit.yaml"), "utf8").replace("app.example.com", "www.example.com"));
+    // `head -c 0` exits before the CLI has started: every write of the report meets a closed pipe.
+    const run = (cmd: string) => spawnSync("bash", ["-o", "pipefail", "-c", `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} ${cmd} | head -c 0`], { encoding: "utf8" });
+    for (let i = 0; i < 2; i++) {
+      // (twice: the second is answered by update's memo, which prints the same way)
+      const stale = run(`update --check --dir ${JSON.stringify(dir)}`);
+      expect(stale.status, stale.stderr).toBe(1);
+      expect(stale.stderr).toBe("");
+    }
+    expect(run("--help").status).toBe(0);
   });
 });
 

@@ -26,10 +26,10 @@ function temp(prefix: string): string {
  * Runs the CLI in `cwd` with a preload that logs each time the launcher reads dist/bundle.cjs: a run
  * answered by the memo never does. (The preload is in the command line, so also in the memo's key.)
  */
-function cli(cwd: string, args: string[], cache: string, env: Record<string, string | undefined> = {}) {
+function cli(cwd: string, args: string[], cache: string, env: Record<string, string | undefined> = {}, bin = CLI) {
   const log = join(cache, "bundle-reads.log");
   rmSync(log, { force: true });
-  const r = spawnSync(process.execPath, ["--require", PRELOAD, CLI, ...args], {
+  const r = spawnSync(process.execPath, ["--require", PRELOAD, bin, ...args], {
     cwd,
     encoding: "utf8",
     env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: undefined, XDG_CACHE_HOME: cache, BUNDLE_LOG: log, ...env },
@@ -168,6 +168,40 @@ describe("update's memo", () => {
     });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("0 file(s) written.");
+  });
+
+  it("keeps what the whole process did, not only run(): later work is recorded, a later crash keeps nothing", () => {
+    // A stand-in bundle beside the real launcher and memo: its run() resolves, then more happens.
+    const install = temp("memo-install-");
+    mkdirSync(join(install, "dist"));
+    for (const f of ["cli.cjs", "memo.cjs"]) cpSync(join(REPO_ROOT, "dist", f), join(install, "dist", f));
+    writeFileSync(
+      join(install, "dist", "bundle.cjs"),
+      `const fs = require("node:fs");
+exports.run = async () => {
+  fs.writeSync(1, Buffer.from("report\\n"));
+  void Promise.resolve().then(() => {
+    if (process.env.LATE_THROW) throw new Error("late failure");
+    if (fs.existsSync(process.env.FLAG)) fs.writeSync(1, Buffer.from("late\\n"));
+  });
+};
+`,
+    );
+    const bin = join(install, "dist", "cli.cjs");
+    const cache = temp("memo-cache-");
+    const cwd = temp("memo-cwd-");
+    const flag = join(cwd, "flag");
+    const run = (env: Record<string, string> = {}) => cli(cwd, ["update"], cache, { FLAG: flag, ...env }, bin);
+    expect(run()).toEqual({ status: 0, out: "report\n", err: "", loadedBundle: true });
+    expect(run()).toEqual({ status: 0, out: "report\n", err: "", loadedBundle: false });
+    writeFileSync(flag, "");
+    expect(run()).toEqual({ status: 0, out: "report\nlate\n", err: "", loadedBundle: true });
+    for (let i = 0; i < 2; i++) {
+      const crashed = run({ LATE_THROW: "1" });
+      expect(crashed.status).not.toBe(0);
+      expect(crashed.err).toContain("late failure");
+      expect(crashed.loadedBundle).toBe(true);
+    }
   });
 
   type Change =

@@ -10,11 +10,11 @@ type CreateHash = typeof import("node:crypto").createHash;
 
 /**
  * node:crypto's createHash, loaded on first use and not before: the launcher also runs `--help`,
- * which must not pay the 3 ms crypto takes to load. Through process.getBuiltinModule (Node 20.16+),
- * which works from the CommonJS launcher and from ES modules alike; without it, no memo.
+ * which must not pay the 3 ms crypto takes to load. (`require` in the built CommonJS memo.cjs,
+ * getBuiltinModule in tests; a Node built without crypto has no memo.)
  */
 export const cryptoHash = (): CreateHash | undefined =>
-  (createHash ??= (process.getBuiltinModule?.("node:crypto") as { createHash?: CreateHash } | undefined)?.createHash);
+  (createHash ??= ((typeof require === "function" ? require("node:crypto") : process.getBuiltinModule?.("node:crypto")) as { createHash?: CreateHash } | undefined)?.createHash);
 let createHash: CreateHash | undefined;
 
 /**

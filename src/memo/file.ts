@@ -3,7 +3,7 @@
 // named by the bundle and a digest of its key, and keeps no file content and no value of the
 // environment: only digests, the paths read and the printed report (which names files, never
 // shows their content: `update --dry-run`, whose diffs do, has no memo).
-import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { hash } from "./digest.js";
 import type { Read, Recording } from "./record.js";
@@ -12,7 +12,10 @@ const VERSION = 2;
 /** At most this many memo files per bundle (one per folder and command line); the oldest go first. */
 export const MAX_MEMOS = 32;
 /** Variables Node, V8 or ICU read themselves (not through process.env), so no recording sees them. */
-const IMPLICIT_ENV = ["NODE_OPTIONS", "TZ", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_COLLATE", "LC_MESSAGES", "NODE_ICU_DATA"];
+const IMPLICIT_ENV = [
+  ...["NODE_OPTIONS", "NODE_ICU_DATA", "NODE_DEBUG", "NODE_NO_WARNINGS", "NODE_PENDING_DEPRECATION"],
+  ...["TZ", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_COLLATE", "LC_MESSAGES", "LC_TIME"],
+];
 
 export interface Memo {
   /** A digest of the key (memoKey). */
@@ -23,7 +26,7 @@ export interface Memo {
   /** What the run printed, base64. */
   stdout: string;
   exitCode: number;
-  /** A digest of stdout and exitCode. */
+  /** A digest of everything above: a memo changed in any byte is no memo. */
   check: string;
 }
 
@@ -52,35 +55,40 @@ export function memoKey(bundleId: string, install: string, argv: string[], env: 
 export const memoName = (bundleId: string, key: string): string => `${bundleId}-memo-${Buffer.from(key, "base64url").toString("hex")}.json`;
 const MEMO_FILE = /^[0-9a-f]{16}-memo-[0-9a-f]{32}\.json$/;
 
-/**
- * The memo of `key` if its file is the memo of that very key and its report is whole. (A damaged
- * read or digest cannot make a wrong hit, only a miss; the report is what a hit prints, so it
- * carries its own digest.)
- */
+/** The memo of `key` if its file is whole: the memo of that very key, unchanged since it was written. */
 export function readMemo(dir: string, name: string, key: string): Memo | undefined {
   try {
     const memo = JSON.parse(readFileSync(join(dir, name), "utf8")) as Memo;
-    return memo.key === key && memo.check === reportDigest(memo) ? memo : undefined;
+    return memo.key === key && memo.check === checkOf(memo) ? memo : undefined;
   } catch {
     return undefined;
   }
 }
 
-const reportDigest = (memo: Pick<Memo, "stdout" | "exitCode">): string => hash(`${memo.exitCode}\n${memo.stdout}`);
+const checkOf = (m: Omit<Memo, "check">): string => hash(JSON.stringify([m.key, m.reads, m.env, m.envAll ?? null, m.stdout, m.exitCode]));
+
+/** Marks a memo as just used (the newest MAX_MEMOS are kept). */
+export function touchMemo(dir: string, name: string): void {
+  try {
+    const now = new Date();
+    utimesSync(join(dir, name), now, now);
+  } catch {
+    // only its place in the pruning order
+  }
+}
 
 /** The memo a finished run leaves, or undefined if the run was not recordable. */
 export function memoOf(key: string, recording: Recording, exitCode: number): Memo | undefined {
   if (recording.unrecordable || (exitCode !== 0 && exitCode !== 1)) return undefined;
-  const stdout = Buffer.concat(recording.stdout).toString("base64");
-  return {
+  const memo = {
     key,
     reads: recording.reads,
     env: recording.env,
     ...(recording.envAll !== undefined ? { envAll: recording.envAll } : {}),
-    stdout,
+    stdout: Buffer.concat(recording.stdout).toString("base64"),
     exitCode,
-    check: reportDigest({ stdout, exitCode }),
   };
+  return { ...memo, check: checkOf(memo) };
 }
 
 /** Writes a memo whole (a concurrent run reads the old file or the new one) and keeps the newest MAX_MEMOS. */

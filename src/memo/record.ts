@@ -38,9 +38,11 @@ const PROCESS_MARKED = [
   ...["getuid", "geteuid", "getgid", "getegid", "getgroups", "getBuiltinModule"],
 ];
 /** Globals that tell the time, draw randomness, schedule by time or print. */
-const GLOBALS_MARKED = ["performance", "setTimeout", "setInterval", "setImmediate", "console", "crypto", "Intl"];
+const GLOBALS_MARKED = ["performance", "setTimeout", "setInterval", "setImmediate", "console", "crypto", "Intl", "fetch", "navigator"];
 /** Date's methods that read the local time zone (from /etc/localtime when TZ is unset). */
 const LOCAL_TIME = /^(get|set)(FullYear|Month|Date|Day|Hours|Minutes|Seconds|Milliseconds|Year)$|^getTimezoneOffset$|^to(String|DateString|TimeString|Locale\w*)$/;
+/** Date's own members that tell the time or read the local time zone. */
+const DATE_MARKED = new Set<PropertyKey>(["now", "parse"]);
 /** Events whose listeners run after the run's promise has settled, when nothing is recorded any more. */
 const LATE_EVENTS = new Set(["exit", "beforeExit"]);
 
@@ -225,9 +227,13 @@ export class Recorder {
     const RealDate = Date;
     const FakeDate: DateConstructor = new Proxy(RealDate, {
       apply: (t, thisArg, args) => (self.mark("Date()"), Reflect.apply(t, thisArg, args)),
-      construct: (t, args, newTarget) => (args.length === 0 && self.mark("new Date()"), Reflect.construct(t, args, newTarget === FakeDate ? t : newTarget)),
-      get: (t, key, receiver) => (key === "now" && self.mark("Date.now"), Reflect.get(t, key, receiver)),
-      getOwnPropertyDescriptor: (t, key) => (key === "now" && self.mark("Date.now"), Reflect.getOwnPropertyDescriptor(t, key)),
+      // Only a date from a number is neither now nor in the local time zone (a string may be local).
+      construct: (t, args, newTarget) => (
+        args.length === 0 ? self.mark("new Date()") : (args.length > 1 || typeof args[0] === "string") && self.mark("new Date(...) (local time)"),
+        Reflect.construct(t, args, newTarget === FakeDate ? t : newTarget)
+      ),
+      get: (t, key, receiver) => (DATE_MARKED.has(key) && self.mark(`Date.${String(key)}`), Reflect.get(t, key, receiver)),
+      getOwnPropertyDescriptor: (t, key) => (DATE_MARKED.has(key) && self.mark(`Date.${String(key)}`), Reflect.getOwnPropertyDescriptor(t, key)),
     });
     replace(globalThis, "Date", { writable: true, value: FakeDate });
     // new Date(0).constructor is the stand-in too, not a way around it.
