@@ -15,17 +15,12 @@ import gzip
 import http.client
 import json
 import socket
-import ssl
 import sys
 import time
 import urllib.parse
 
-
-def tls_context():
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
+sys.dont_write_bytecode = True  # no __pycache__ beside the tests
+from http_raw import exchange, tls_context  # noqa: E402 (this script's folder)
 
 
 def wait_tcp(host, port, seconds):
@@ -81,18 +76,7 @@ def raw_request(spec):
     sock = socket.create_connection((host, port), timeout=10)
     if url.scheme == "https":
         sock = tls_context().wrap_socket(sock, server_hostname=url.hostname)
-    sock.sendall(spec["raw"].encode())
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    sock.close()
-    if not data:
-        return {"closed_without_response": True}
-    head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
-    return {"status": int(head[0].split(" ")[1]), "headers": [line.split(": ", 1) for line in head[1:]]}
+    return exchange(sock, spec["raw"].encode())
 
 
 def requests(cfg):

@@ -17,25 +17,13 @@ import sys
 import time
 import warnings
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the tests
+from http_raw import exchange, tls_context  # noqa: E402 (this script's folder)
+
 warnings.filterwarnings("ignore", category=DeprecationWarning)  # ssl.TLSVersion.TLSv1_1, on purpose
 
 cfg = json.load(open(sys.argv[1]))
 DOMAIN, FOREIGN = cfg["domain"], cfg["foreignHost"]
-
-
-def tls_context(**opts):
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE  # the throwaway self-signed certificate
-    if "max_version" in opts:
-        ctx.maximum_version = opts["max_version"]
-    if "min_version" in opts:
-        ctx.minimum_version = opts["min_version"]
-    if "ciphers" in opts:
-        ctx.set_ciphers(opts["ciphers"])
-    if "alpn" in opts:
-        ctx.set_alpn_protocols(opts["alpn"])
-    return ctx
 
 
 def wait_for_dns(deadline=8.0):
@@ -93,22 +81,7 @@ def raw(scheme, payload, sni=DOMAIN):
     sock = socket.create_connection(("127.0.0.1", 443 if scheme == "https" else 80), timeout=5)
     if scheme == "https":
         sock = tls_context().wrap_socket(sock, server_hostname=sni)
-    sock.sendall(payload)
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    sock.close()
-    if not data:
-        return {"closed_without_response": True}
-    head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
-    return {
-        "status_line": head[0],
-        "status": int(head[0].split(" ")[1]),
-        "headers": [line.split(": ", 1) for line in head[1:]],
-    }
+    return exchange(sock, payload)
 
 
 def handshake(sni, **opts):
