@@ -41,6 +41,12 @@ function fastapiCors(check: Check, f: PythonFile): Finding[] {
   });
 }
 
+/** Whether a setting is on for certain: a literal, or the environment's value with its fallback (not a guess). */
+function knownOn(expr: string | undefined): boolean {
+  const flag = expr ? evalFlag(expr) : undefined;
+  return (flag?.kind === "literal" || flag?.kind === "env") && flag.on;
+}
+
 export const corsOrigins: Check = {
   id: "cors-origins",
   level: "error",
@@ -55,12 +61,8 @@ export const corsOrigins: Check = {
     const s = ctx.django;
     if (!s) return [];
     const all = s.value("CORS_ALLOW_ALL_ORIGINS") ?? s.value("CORS_ORIGIN_ALLOW_ALL");
-    if (!all?.expr) return [];
-    const flag = evalFlag(all.expr);
-    if (!((flag.kind === "literal" || flag.kind === "env") && flag.on)) return [];
-    const cred = s.value("CORS_ALLOW_CREDENTIALS");
-    const credFlag = cred?.expr ? evalFlag(cred.expr) : undefined;
-    const credentials = (credFlag?.kind === "literal" || credFlag?.kind === "env") && credFlag.on;
+    if (!all || !knownOn(all.expr)) return [];
+    const credentials = knownOn(s.value("CORS_ALLOW_CREDENTIALS")?.expr);
     return [
       finding(this, {
         file: all.path,
