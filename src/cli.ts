@@ -11,7 +11,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { helpText, parseCli, UsageError } from "./cli-args.js";
 import { toolVersion } from "./package-root.js";
-import { writeOut, writeErr } from "./output.js";
+import { unexpectedFailure, writeOut, writeErr } from "./output.js";
 
 export async function main(argv: string[]): Promise<number> {
   const args = await parseCli(argv);
@@ -41,7 +41,7 @@ async function failure(e: unknown): Promise<{ code: number; lines: string[] }> {
   if (e instanceof AnswersError) return { code: 2, lines: e.issues.map((i) => `error: ${i.path}: ${i.message}`) };
   if (e instanceof StateError) return { code: 2, lines: [`error: ${e.message}`] };
   if (e instanceof WriterError) return { code: 1, lines: [`error: ${e.message}`] };
-  return { code: 70, lines: [`create-prod-kit failed unexpectedly: ${(e as Error).stack ?? String(e)}`] };
+  return { code: 70, lines: [unexpectedFailure(e)] };
 }
 
 /**

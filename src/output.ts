@@ -41,3 +41,6 @@ function write(fd: 1 | 2, text: string | Uint8Array): void {
 /** Text, or bytes as they are (the update memo's recorded report). */
 export const writeOut = (text: string | Uint8Array): void => write(1, text);
 export const writeErr = (text: string): void => write(2, text);
+
+/** The line a run ends with when the CLI itself fails (exit 70): a bug to report, with its stack. */
+export const unexpectedFailure = (e: unknown): string => `create-prod-kit failed unexpectedly: ${(e as Error).stack ?? String(e)}`;

@@ -129,8 +129,7 @@ export async function generate(args: CliArgs, command: "init" | "update"): Promi
   let result;
   try {
     // Nothing to write (an update of an unchanged kit): no spinner, no turn of the event loop.
-    const nothing = !actions.some((a) => CHANGES.includes(a.status));
-    result = nothing ? await applyWritesInterruptibly(root, actions) : await withSpinner(`Writing the kit in ${root}`, () => applyWritesInterruptibly(root, actions));
+    result = stale.length === 0 ? await applyWritesInterruptibly(root, actions) : await withSpinner(`Writing the kit in ${root}`, () => applyWritesInterruptibly(root, actions));
   } catch (e) {
     if (copiedExample) rmSync(root, { recursive: true, force: true });
     throw e;

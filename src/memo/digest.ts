@@ -25,7 +25,8 @@ export function hash(data: string | Uint8Array): string {
   return cryptoHash()!("sha256").update(data).digest("base64url").slice(0, 22);
 }
 
-const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+/** A plain object (an options object), not a Buffer, URL or class instance. */
+export const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 
 /**
  * A readFileSync of UTF-8 text: the run got a string, and the digest is of its UTF-8 bytes, so a

@@ -6,7 +6,7 @@
 // normally; only no memo is kept). The bundle gets its modules from the `require` made here, so
 // the recording sees every call without touching Node's own modules, which Node itself also uses.
 import * as realFs from "node:fs";
-import { cryptoHash, digestError, digestResult, envDigest, envValue, READ_OPS, type ReadOp } from "./digest.js";
+import { cryptoHash, digestError, digestResult, envDigest, envValue, isPlain, READ_OPS, type ReadOp } from "./digest.js";
 
 /** One read: the operation, its arguments (JSON) and the digest of what it returned. */
 export type Read = [op: ReadOp, args: string, digest: string];
@@ -52,8 +52,7 @@ const bare = (id: string) => id.replace(/^node:/, "");
 function jsonSafe(value: unknown): boolean {
   if (value === null || ["string", "boolean"].includes(typeof value)) return true;
   if (typeof value === "number") return Number.isFinite(value);
-  if (typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return false;
-  return Object.values(value as object).every((v) => v !== undefined && jsonSafe(v));
+  return isPlain(value) && Object.values(value).every((v) => v !== undefined && jsonSafe(v));
 }
 
 export class Recorder {
@@ -248,7 +247,8 @@ export class Recorder {
         get: (t, key) => (self.sawEnv(t, key), Reflect.get(t, key)),
         has: (t, key) => (self.sawEnv(t, key), Reflect.has(t, key)),
         getOwnPropertyDescriptor: (t, key) => (self.sawEnv(t, key), Reflect.getOwnPropertyDescriptor(t, key)),
-        ownKeys: (t) => ((self.recording.envAll = envDigest(t)), Reflect.ownKeys(t)),
+        // (Once: a run that changes the environment is marked anyway.)
+        ownKeys: (t) => ((self.recording.envAll ??= envDigest(t)), Reflect.ownKeys(t)),
         set: (t, key, value) => (self.mark("process.env set"), Reflect.set(t, key, value)),
         defineProperty: (t, key, d) => (self.mark("process.env set"), Reflect.defineProperty(t, key, d)),
         deleteProperty: (t, key) => (self.mark("process.env delete"), Reflect.deleteProperty(t, key)),

@@ -1,7 +1,7 @@
 // The update memo as the launcher uses it: built to dist/memo.cjs, which the launcher loads only
 // for `update`, so every other command starts without parsing it. README, "Speed and size".
 // Nothing here may fail a run: any error of the memo's own means no memo.
-import { writeErr, writeOut } from "../output.js";
+import { unexpectedFailure, writeErr, writeOut } from "../output.js";
 import { cryptoHash } from "./digest.js";
 import { memoKey, memoName, memoOf, readMemo, saveMemo, touchMemo } from "./file.js";
 import { Recorder } from "./record.js";
@@ -37,7 +37,7 @@ export class UpdateMemo {
       writeOut(Buffer.from(last.stdout, "base64"));
     } catch (e) {
       // As the full run would end (src/cli.ts): stdout failing is not "out of date" (exit 1).
-      writeErr(`create-prod-kit failed unexpectedly: ${(e as Error).stack ?? String(e)}\n`);
+      writeErr(`${unexpectedFailure(e)}\n`);
       process.exitCode = 70;
       return true;
     }
