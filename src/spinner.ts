@@ -4,8 +4,8 @@
 //
 // Not @clack/prompts' spinner: it puts the terminal in raw mode and answers Ctrl-C with
 // process.exit(0), which would skip the writer's own handling (nothing replaced, exit 130). This
-// one only writes to stdout, so Ctrl-C stays a SIGINT for the writer. It animates between the
-// writer's files, which are staged one per turn of the event loop.
+// one only writes to stdout, so Ctrl-C stays a SIGINT for the writer. It animates whenever the
+// event loop turns: while the files sync, and between slices of staging on a slow disk.
 
 const FRAMES = ["◒", "◐", "◓", "◑"];
 const SHOW_AFTER_MS = 150;

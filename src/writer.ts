@@ -259,6 +259,8 @@ interface Staged {
   unsynced: StagedFile[];
   /** Folders known to exist (each is created once, not once per file). */
   dirs: Set<string>;
+  /** This run's part of every staged name: random, so a concurrent run never opens the same name. */
+  tag: string;
 }
 
 interface StagedFile {
@@ -297,7 +299,7 @@ function stageOne(staged: Staged, a: WriteAction): void {
     }
     staged.dirs.add(dir);
   }
-  const tmp = `${target}.prod-kit-${randomBytes(4).toString("hex")}.tmp`;
+  const tmp = `${target}.prod-kit-${staged.tag}.tmp`;
   staged.steps.push({ kind: "rename", tmp, target, path: a.path });
   const fd = openSync(tmp, "wx", a.mode);
   staged.unsynced.push({ fd, path: tmp });
@@ -395,10 +397,12 @@ function checkWritable(root: string, actions: WriteAction[]): WriteAction[] {
   return todo;
 }
 
+const newStaged = (root: string): Staged => ({ root, steps: [], createdDirs: [], unsynced: [], dirs: new Set(), tag: randomBytes(4).toString("hex") });
+
 /** Writes (and deletes) every action that changes something, in order, all or nothing. */
 export function applyWrites(root: string, actions: WriteAction[]): void {
   const todo = checkWritable(root, actions);
-  const staged: Staged = { root, steps: [], createdDirs: [], unsynced: [], dirs: new Set() };
+  const staged = newStaged(root);
   try {
     for (const a of todo) stageOne(staged, a);
     syncStaged(staged);
@@ -408,16 +412,25 @@ export function applyWrites(root: string, actions: WriteAction[]): void {
   commit(staged);
 }
 
+/** How long staging runs before it lets the event loop turn (a signal, the spinner), in ns. */
+export const STAGE_SLICE_NS = 20_000_000n;
+
 /**
- * applyWrites for the command line, where the user may press Ctrl-C. Files are staged one per turn
- * of the event loop so a signal is noticed while staging; then nothing is replaced and the staged
- * copies are removed. Once every file is staged, the renames run without a break and the signal
- * takes effect after them: the files are either all old or all new.
+ * applyWrites for the command line, where the user may press Ctrl-C. A signal that arrives while
+ * files are staged or synced is noticed before anything is renamed: then nothing is replaced and
+ * the staged copies are removed. Staging lets the event loop turn every `sliceNs` (a slow disk
+ * still answers Ctrl-C and shows the spinner; a fast one stages a kit at once, as a turn per file
+ * cost more than the files). Once every file is staged and synced, the renames run without a
+ * break and the signal takes effect after them: the files are either all old or all new.
  */
-export async function applyWritesInterruptibly(root: string, actions: WriteAction[]): Promise<{ interrupted?: NodeJS.Signals; written: boolean }> {
+export async function applyWritesInterruptibly(
+  root: string,
+  actions: WriteAction[],
+  sliceNs = STAGE_SLICE_NS,
+): Promise<{ interrupted?: NodeJS.Signals; written: boolean }> {
   const todo = checkWritable(root, actions);
   if (todo.length === 0) return { written: false };
-  const staged: Staged = { root, steps: [], createdDirs: [], unsynced: [], dirs: new Set() };
+  const staged = newStaged(root);
   let interrupted: NodeJS.Signals | undefined;
   const hold = (signal: NodeJS.Signals) => {
     interrupted ??= signal;
@@ -427,10 +440,13 @@ export async function applyWritesInterruptibly(root: string, actions: WriteActio
   process.on("SIGTERM", hold);
   try {
     try {
+      let slice = process.hrtime.bigint();
       for (const a of todo) {
         stageOne(staged, a);
+        if (process.hrtime.bigint() - slice < sliceNs) continue;
         await nextTurn();
         if (interrupted) break;
+        slice = process.hrtime.bigint();
       }
       if (!interrupted) await syncStagedTogether(staged);
     } catch (e) {

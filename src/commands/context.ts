@@ -60,6 +60,8 @@ export async function resolveContext(args: CliArgs, command: "init" | "update" |
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError([`--dir: ${dir} is not a directory`]);
   let root = dir;
   let example: string | undefined;
+  /** What the repository at `root` shows: detected once (a repository without prod-kit.yaml is detected to tell whether it is one). */
+  let facts: RepoFacts | undefined;
   if (!existsSync(join(dir, ANSWERS_FILE))) {
     const exampleRoot = join(dir, EXAMPLE_DIR);
     if (command === "update") {
@@ -68,10 +70,14 @@ export async function resolveContext(args: CliArgs, command: "init" | "update" |
         throw new UsageError([`no ${ANSWERS_FILE} in ${dir}: run \`create-prod-kit\` there first (update regenerates what it recorded)`]);
       }
       root = exampleRoot;
-    } else if (args.example || !detectRepo(dir).isPythonRepo) {
-      root = exampleRoot;
-      if (!existsSync(join(root, ANSWERS_FILE))) example = exampleSource(args.answers.stack);
-      writeOut(`No Python app in ${dir}: using the built-in example app in ${root}\n`);
+    } else {
+      facts = args.example ? undefined : detectRepo(dir);
+      if (!facts?.isPythonRepo) {
+        root = exampleRoot;
+        facts = undefined;
+        if (!existsSync(join(root, ANSWERS_FILE))) example = exampleSource(args.answers.stack);
+        writeOut(`No Python app in ${dir}: using the built-in example app in ${root}\n`);
+      }
     }
   }
   const answersFile = readIf(join(root, ANSWERS_FILE));
@@ -80,7 +86,7 @@ export async function resolveContext(args: CliArgs, command: "init" | "update" |
     ...Object.fromEntries(Object.keys(recorded).map((k) => [k, `${ANSWERS_FILE}: ${k}`])),
     ...args.flagOf,
   };
-  const facts = detectRepo(example && !existsSync(root) ? example : root);
+  facts ??= detectRepo(example && !existsSync(root) ? example : root);
   const answers = await resolveAnswers(facts, {
     flags: { ...recorded, ...args.answers },
     flagOf,
