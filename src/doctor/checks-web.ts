@@ -17,6 +17,11 @@ function origins(expr: string, lines: LogicalLine[]): { any: boolean } {
 
 const kwarg = (args: string[], name: string) => args.find((a) => new RegExp(`^${name}\\s*=`).test(a))?.replace(/^\w+\s*=\s*/, "");
 
+/** Any origin allowed: an error with credentials (any site can act as the user), a warning without. */
+function anyOriginFinding(check: Check, at: { file: string; line: number }, credentials: boolean, title: { withCredentials: string; without: string }): Finding {
+  return finding(check, { ...at, level: credentials ? "error" : "warning", title: credentials ? title.withCredentials : title.without });
+}
+
 function fastapiCors(check: Check, f: PythonFile): Finding[] {
   const lines = logicalLines(f.text);
   return lines.flatMap((l) => {
@@ -30,14 +35,7 @@ function fastapiCors(check: Check, f: PythonFile): Finding[] {
     const anyOrigin = origins(kwarg(args, "allow_origins") ?? "[]", lines).any || (regex !== undefined && /^r?["']\^?(https?:\/\/)?\.\*\$?["']$/.test(regex.trim()));
     if (!anyOrigin) return [];
     const credentials = kwarg(args, "allow_credentials")?.trim() === "True";
-    return [
-      finding(check, {
-        file: f.path,
-        line: l.line,
-        level: credentials ? "error" : "warning",
-        title: credentials ? 'CORS allows any origin ("*") with allow_credentials=True' : 'CORS allows any origin ("*")',
-      }),
-    ];
+    return [anyOriginFinding(check, { file: f.path, line: l.line }, credentials, { withCredentials: 'CORS allows any origin ("*") with allow_credentials=True', without: 'CORS allows any origin ("*")' })];
   });
 }
 
@@ -64,11 +62,9 @@ export const corsOrigins: Check = {
     if (!all || !knownOn(all.expr)) return [];
     const credentials = knownOn(s.value("CORS_ALLOW_CREDENTIALS")?.expr);
     return [
-      finding(this, {
-        file: all.path,
-        line: all.line,
-        level: credentials ? "error" : "warning",
-        title: credentials ? "CORS_ALLOW_ALL_ORIGINS with CORS_ALLOW_CREDENTIALS: any origin may send credentialed requests" : "CORS_ALLOW_ALL_ORIGINS: any origin may call the API",
+      anyOriginFinding(this, { file: all.path, line: all.line }, credentials, {
+        withCredentials: "CORS_ALLOW_ALL_ORIGINS with CORS_ALLOW_CREDENTIALS: any origin may send credentialed requests",
+        without: "CORS_ALLOW_ALL_ORIGINS: any origin may call the API",
       }),
     ];
   },
